@@ -1,0 +1,109 @@
+package compress
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Algorithm identifies how a payload was compressed. Stored in the archive.
+type Algorithm byte
+
+// Algorithms. Never renumber: old archives carry these values.
+const (
+	None Algorithm = 0
+	Zstd Algorithm = 1
+)
+
+func (a Algorithm) String() string {
+	switch a {
+	case None:
+		return "none"
+	case Zstd:
+		return "zstd"
+	}
+	return fmt.Sprintf("algorithm %d", byte(a))
+}
+
+// Level is the zstd level. Level 1 is the fastest standard level; measured on
+// the benchmark corpus it stores text within 3 % of level 3 at almost twice
+// the speed, and compression is the most expensive step of a first backup.
+const Level = 1
+
+// sampleSize and the sample count decide quickly whether data compresses.
+const (
+	sampleSize     = 4 << 10
+	sampleMinInput = 64 << 10
+	// skipRatio: a sample that keeps more than this share of its size is
+	// considered incompressible.
+	skipRatio = 0.97
+)
+
+// ErrCorrupt: a payload did not decompress to its recorded size.
+var ErrCorrupt = errors.New("compressed data is corrupt")
+
+// Compressor compresses chunks. NOT safe for concurrent use: one per goroutine.
+type Compressor struct {
+	enc    encoder
+	sample []byte
+}
+
+// NewCompressor returns a Compressor.
+func NewCompressor() *Compressor { return &Compressor{enc: newEncoder()} }
+
+// Compress returns the payload to store for src, appended to dst, and the
+// algorithm used: Zstd when that makes it smaller, otherwise None with the
+// bytes of src as they are.
+func (c *Compressor) Compress(dst, src []byte) ([]byte, Algorithm) {
+	if len(src) < 64 || !c.worthTrying(src) {
+		return append(dst, src...), None
+	}
+	n := len(dst)
+	out, err := c.enc.encode(dst, src)
+	if err != nil || len(out)-n >= len(src) {
+		return append(dst[:n], src...), None
+	}
+	return out, Zstd
+}
+
+// worthTrying compresses three small samples (start, middle, end) of a large
+// input: if none of them shrinks, neither will the whole.
+func (c *Compressor) worthTrying(src []byte) bool {
+	if len(src) < sampleMinInput {
+		return true
+	}
+	for _, off := range []int{0, len(src)/2 - sampleSize/2, len(src) - sampleSize} {
+		out, err := c.enc.encode(c.sample[:0], src[off:off+sampleSize])
+		if err != nil {
+			return true
+		}
+		c.sample = out
+		if float64(len(out)) < skipRatio*sampleSize {
+			return true
+		}
+	}
+	return false
+}
+
+// Decompress appends the original of payload to dst. rawLen is the size the
+// original had (recorded when it was stored); anything else is ErrCorrupt, so
+// a forged payload cannot make Cairn allocate more than rawLen.
+func Decompress(dst []byte, algo Algorithm, payload []byte, rawLen int) ([]byte, error) {
+	switch algo {
+	case None:
+		if len(payload) != rawLen {
+			return nil, fmt.Errorf("stored %d bytes, expected %d: %w", len(payload), rawLen, ErrCorrupt)
+		}
+		return append(dst, payload...), nil
+	case Zstd:
+		n := len(dst)
+		out, err := decode(dst, payload, rawLen)
+		if err != nil {
+			return nil, fmt.Errorf("zstd: %v: %w", err, ErrCorrupt)
+		}
+		if len(out)-n != rawLen {
+			return nil, fmt.Errorf("decompressed %d bytes, expected %d: %w", len(out)-n, rawLen, ErrCorrupt)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("unknown compression %s (made by a newer Cairn?): %w", algo, ErrCorrupt)
+}

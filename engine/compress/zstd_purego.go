@@ -1,0 +1,45 @@
+//go:build !cgo
+
+package compress
+
+import (
+	"sync"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Implementation is the zstd library in use, for reports.
+const Implementation = "klauspost/compress (pure Go)"
+
+type encoder struct{ enc *zstd.Encoder }
+
+func newEncoder() encoder {
+	e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest),
+		zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
+	if err != nil {
+		panic(err) // only on invalid options
+	}
+	return encoder{enc: e}
+}
+
+func (e encoder) encode(dst, src []byte) ([]byte, error) { return e.enc.EncodeAll(src, dst), nil }
+
+var decoders = sync.Pool{New: func() any {
+	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
+		zstd.WithDecoderMaxMemory(64<<20))
+	if err != nil {
+		panic(err)
+	}
+	return d
+}}
+
+func decode(dst, payload []byte, rawLen int) ([]byte, error) {
+	d := decoders.Get().(*zstd.Decoder)
+	defer decoders.Put(d)
+	if cap(dst)-len(dst) < rawLen {
+		grown := make([]byte, len(dst), len(dst)+rawLen)
+		copy(grown, dst)
+		dst = grown
+	}
+	return d.DecodeAll(payload, dst)
+}

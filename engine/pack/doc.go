@@ -1,0 +1,17 @@
+// Package pack defines the pack file: the unit in which chunks travel to and
+// rest at a destination.
+//
+// Layout (all integers little-endian):
+//
+//	header   "CAIRNPK" 0x01                          8 bytes, magic and format version
+//	blobs    nonce || AES-256-GCM(algo || payload)   one per chunk, AD = chunk ID
+//	table    salt(32) || nonce || AES-256-GCM(table)  the pack's own index
+//	trailer  uint32 length of table section || "CRNT"
+//
+// A blob's key is derived from the archive's data key and the chunk ID, so a
+// blob can be moved between packs without re-encryption; the table's key from
+// the meta key and the table's random salt. The table lists every chunk
+// (ID, offset, sealed length, plaintext length) so the index can be rebuilt
+// from the destination alone. A pack's name is the SHA-256 of its bytes,
+// which lets anyone (including a server without keys) check it is intact.
+package pack
