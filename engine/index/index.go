@@ -2,6 +2,7 @@ package index
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -82,10 +83,26 @@ func (ix *Index) Chunks(d Dest, fn func(id engine.ChunkID, loc Location) error) 
 	return nil
 }
 
+// PackName is a pack's name at the destination (random; hex in file names).
+type PackName [16]byte
+
+// String returns the name as stored at the destination.
+func (n PackName) String() string { return hex.EncodeToString(n[:]) }
+
+// ParsePackName parses a pack's object name.
+func ParsePackName(s string) (PackName, bool) {
+	var n PackName
+	if len(s) != 2*len(n) {
+		return n, false
+	}
+	_, err := hex.Decode(n[:], []byte(s))
+	return n, err == nil
+}
+
 // PackInfo describes a pack stored at the destination.
 type PackInfo struct {
 	Num    uint32
-	Name   [32]byte
+	Name   PackName
 	Size   int64
 	Chunks uint32
 }
@@ -97,10 +114,11 @@ func (p PackInfo) encode() []byte {
 }
 
 func decodePack(num uint32, b []byte) (PackInfo, error) {
-	if len(b) != 44 {
+	if len(b) != len(PackName{})+12 {
 		return PackInfo{}, fmt.Errorf("index: pack record of %d bytes", len(b))
 	}
-	p := PackInfo{Num: num, Size: int64(binary.BigEndian.Uint64(b[32:])), Chunks: binary.BigEndian.Uint32(b[40:])}
+	n := len(PackName{})
+	p := PackInfo{Num: num, Size: int64(binary.BigEndian.Uint64(b[n:])), Chunks: binary.BigEndian.Uint32(b[n+8:])}
 	copy(p.Name[:], b)
 	return p, nil
 }
@@ -118,7 +136,7 @@ func (ix *Index) Pack(d Dest, num uint32) (PackInfo, error) {
 }
 
 // PackNum returns the number of the pack with the given name.
-func (ix *Index) PackNum(d Dest, name [32]byte) (uint32, bool, error) {
+func (ix *Index) PackNum(d Dest, name PackName) (uint32, bool, error) {
 	v, err := ix.kv.Get(key(tPackName, d, name[:]))
 	if errors.Is(err, ErrKeyNotFound) {
 		return 0, false, nil

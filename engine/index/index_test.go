@@ -159,7 +159,7 @@ func TestStatChildrenSkipsDescendants(t *testing.T) {
 func TestChunksPacksMeta(t *testing.T) {
 	ix := openIndex(t)
 	w := ix.Writer(d)
-	p := index.PackInfo{Num: 7, Name: [32]byte{1, 2}, Size: 1000, Chunks: 2}
+	p := index.PackInfo{Num: 7, Name: index.PackName{1, 2}, Size: 1000, Chunks: 2}
 	w.PutPack(p)
 	w.PutChunk(engine.ChunkID{9}, index.Location{Pack: 7, Offset: 8, Length: 100, RawLength: 80})
 	w.SetMetaInt("nextpack", 8)

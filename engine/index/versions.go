@@ -198,3 +198,15 @@ func (ix *Index) Histories(d Dest, fn func(path string, versions []engine.Versio
 	}
 	return flush()
 }
+
+// Newest returns the newest version of path, deletion markers included.
+func (ix *Index) Newest(d Dest, path string) (engine.Version, bool, error) {
+	p := key(tVersion, d, []byte(path), []byte{0})
+	it := ix.kv.Iterator(p, false)
+	defer it.Close()
+	if !it.Valid() {
+		return engine.Version{}, false, nil
+	}
+	v, err := decodeVersionAt(it)
+	return v, err == nil, err
+}

@@ -31,7 +31,9 @@ func (w *Writer) del(k []byte) {
 }
 
 // PutChunk records where a chunk is stored.
-func (w *Writer) PutChunk(id engine.ChunkID, loc Location) { w.set(key(tChunk, w.d, id[:]), loc.encode()) }
+func (w *Writer) PutChunk(id engine.ChunkID, loc Location) {
+	w.set(key(tChunk, w.d, id[:]), loc.encode())
+}
 
 // DeleteChunk forgets a chunk.
 func (w *Writer) DeleteChunk(id engine.ChunkID) { w.del(key(tChunk, w.d, id[:])) }

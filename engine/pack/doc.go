@@ -12,6 +12,7 @@
 // blob can be moved between packs without re-encryption; the table's key from
 // the meta key and the table's random salt. The table lists every chunk
 // (ID, offset, sealed length, plaintext length) so the index can be rebuilt
-// from the destination alone. A pack's name is the SHA-256 of its bytes,
-// which lets anyone (including a server without keys) check it is intact.
+// from the destination alone. A pack is named by 16 random bytes (hex): a
+// content hash would cost a second pass over every byte stored, and every
+// byte that matters is authenticated anyway.
 package pack

@@ -3,11 +3,9 @@ package pack
 import (
 	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 
 	"github.com/cairnbackup/cairn/engine/crypt"
@@ -45,14 +43,13 @@ type Entry struct {
 // Writer streams a pack to w. Not safe for concurrent use.
 type Writer struct {
 	w       io.Writer
-	h       hash.Hash
 	off     int64
 	entries []Entry
 }
 
 // NewWriter starts a pack on w, writing the header.
 func NewWriter(w io.Writer) (*Writer, error) {
-	pw := &Writer{w: w, h: sha256.New()}
+	pw := &Writer{w: w}
 	if err := pw.write(magic); err != nil {
 		return nil, err
 	}
@@ -63,7 +60,6 @@ func (w *Writer) write(b []byte) error {
 	if _, err := w.w.Write(b); err != nil {
 		return err
 	}
-	w.h.Write(b)
 	w.off += int64(len(b))
 	return nil
 }
@@ -87,9 +83,9 @@ func (w *Writer) Size() int64 { return w.off }
 // Count is the number of chunks added.
 func (w *Writer) Count() int { return len(w.entries) }
 
-// Finish writes the sealed table and the trailer, and returns the pack's name
-// (SHA-256 of all its bytes), its entries and its size.
-func (w *Writer) Finish(meta *crypt.Sealer) (name [32]byte, entries []Entry, size int64, err error) {
+// Finish writes the sealed table and the trailer, and returns the pack's
+// entries and its size.
+func (w *Writer) Finish(meta *crypt.Sealer) (entries []Entry, size int64, err error) {
 	plain := make([]byte, 0, 5+len(w.entries)*EntrySize)
 	plain = append(plain, tableVer)
 	plain = binary.LittleEndian.AppendUint32(plain, uint32(len(w.entries)))
@@ -98,19 +94,18 @@ func (w *Writer) Finish(meta *crypt.Sealer) (name [32]byte, entries []Entry, siz
 	}
 	section := make([]byte, saltSize, saltSize+len(plain)+crypt.Overhead)
 	if _, err := rand.Read(section); err != nil {
-		return name, nil, 0, err
+		return nil, 0, err
 	}
 	section, err = meta.Seal(section, section[:saltSize], plain, tableAD)
 	if err != nil {
-		return name, nil, 0, err
+		return nil, 0, err
 	}
 	section = binary.LittleEndian.AppendUint32(section, uint32(len(section)))
 	section = append(section, trailerMagic...)
 	if err := w.write(section); err != nil {
-		return name, nil, 0, err
+		return nil, 0, err
 	}
-	copy(name[:], w.h.Sum(nil))
-	return name, w.entries, w.off, nil
+	return w.entries, w.off, nil
 }
 
 func appendEntry(b []byte, e Entry) []byte {

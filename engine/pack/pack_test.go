@@ -26,7 +26,7 @@ func newKeys(t testing.TB) testKeys {
 }
 
 // buildPack seals chunks into a pack and returns its bytes, name and entries.
-func buildPack(t testing.TB, k testKeys, chunks [][]byte) ([]byte, [32]byte, []Entry) {
+func buildPack(t testing.TB, k testKeys, chunks [][]byte) ([]byte, []Entry) {
 	t.Helper()
 	var buf bytes.Buffer
 	w, err := NewWriter(&buf)
@@ -46,14 +46,14 @@ func buildPack(t testing.TB, k testKeys, chunks [][]byte) ([]byte, [32]byte, []E
 			t.Fatal(err)
 		}
 	}
-	name, entries, size, err := w.Finish(k.meta)
+	entries, size, err := w.Finish(k.meta)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if size != int64(buf.Len()) {
 		t.Fatalf("size %d, wrote %d", size, buf.Len())
 	}
-	return buf.Bytes(), name, entries
+	return buf.Bytes(), entries
 }
 
 func sampleChunks() [][]byte {
@@ -67,7 +67,7 @@ func sampleChunks() [][]byte {
 func TestPackRoundTrip(t *testing.T) {
 	k := newKeys(t)
 	chunks := sampleChunks()
-	p, name, written := buildPack(t, k, chunks)
+	p, written := buildPack(t, k, chunks)
 	if err := CheckHeader(p); err != nil {
 		t.Fatal(err)
 	}
@@ -91,14 +91,11 @@ func TestPackRoundTrip(t *testing.T) {
 			t.Fatalf("chunk %d differs", i)
 		}
 	}
-	if name == ([32]byte{}) {
-		t.Fatal("no name")
-	}
 }
 
 func TestPackDamage(t *testing.T) {
 	k := newKeys(t)
-	p, _, entries := buildPack(t, k, sampleChunks())
+	p, entries := buildPack(t, k, sampleChunks())
 	mut := func(f func([]byte) []byte) []byte { return f(bytes.Clone(p)) }
 	cases := []struct {
 		name string
@@ -151,7 +148,7 @@ func TestPackDamage(t *testing.T) {
 
 func TestEmptyPack(t *testing.T) {
 	k := newKeys(t)
-	p, _, _ := buildPack(t, k, nil)
+	p, _ := buildPack(t, k, nil)
 	entries, err := ReadTable(bytes.NewReader(p), int64(len(p)), k.meta)
 	if err != nil || len(entries) != 0 {
 		t.Fatalf("%v %v", entries, err)

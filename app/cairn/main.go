@@ -1,0 +1,203 @@
+// Command cairn is Cairn's desktop app and its command line. Run without a
+// command it will start the desktop app (a later issue); with one, it does
+// that and exits.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/device"
+)
+
+// Exit codes: part of the command line's contract.
+const (
+	exitOK      = 0
+	exitError   = 1 // the command could not do its job
+	exitUsage   = 2 // the command line is wrong
+	exitPartial = 3 // done, but some files could not be read or restored (each named on stderr)
+	exitDamaged = 4 // verify found damage
+)
+
+// exitError carries an exit code through the command functions.
+type codeError struct {
+	code int
+	err  error
+}
+
+func (e *codeError) Error() string { return e.err.Error() }
+func (e *codeError) Unwrap() error { return e.err }
+
+func usageErr(format string, a ...any) error {
+	return &codeError{exitUsage, fmt.Errorf(format, a...)}
+}
+
+// env is what every command gets.
+type env struct {
+	home   string
+	stdout io.Writer
+	stderr io.Writer
+	stdin  *os.File
+	getenv func(string) string
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"dest", "dest add NAME PATH | dest list | dest remove NAME | dest passwd NAME", cmdDest},
+		{"files", "files add PATH... | files exclude PATTERN... | files remove PATH... | files unexclude PATTERN... | files list", cmdFiles},
+		{"backup", "backup [--dest NAME]", cmdBackup},
+		{"versions", "versions [--dest NAME] PATH", cmdVersions},
+		{"ls", "ls [--dest NAME] [--at TIME] [--deleted] [-r] [PATH]", cmdLs},
+		{"restore", "restore [--dest NAME] [--at TIME] [--to DIR] [--conflict overwrite|rename|skip] [--perms original|current] [--deleted] PATH...", cmdRestore},
+		{"verify", "verify [--dest NAME] [--full]", cmdVerify},
+		{"prune", "prune [--dest NAME]", cmdPrune},
+		{"repair-index", "repair-index [--dest NAME]", cmdRepairIndex},
+		{"status", "status", cmdStatus},
+	}
+}
+
+func main() {
+	stop := startProfile()
+	code := run(os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	global := flag.NewFlagSet("cairn", flag.ContinueOnError)
+	global.SetOutput(stderr)
+	home := global.String("home", "", "Cairn's folder for configuration, index and keys (also CAIRN_HOME)")
+	global.Usage = func() { usage(stderr) }
+	if err := global.Parse(args); err != nil {
+		return exitUsage
+	}
+	rest := global.Args()
+	if len(rest) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	e := &env{home: *home, stdout: stdout, stderr: stderr, stdin: os.Stdin, getenv: os.Getenv}
+	if e.home == "" {
+		e.home = os.Getenv("CAIRN_HOME")
+	}
+	if e.home == "" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			fmt.Fprintln(stderr, "cairn: no home folder: set CAIRN_HOME or --home")
+			return exitUsage
+		}
+		e.home = filepath.Join(dir, "cairn")
+	}
+	name := rest[0]
+	if name == "help" || name == "-h" || name == "--help" {
+		usage(stdout)
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name == name {
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return report(stderr, c.run(ctx, e, rest[1:]))
+		}
+	}
+	fmt.Fprintf(stderr, "cairn: unknown command %q\n\n", name)
+	usage(stderr)
+	return exitUsage
+}
+
+// report prints an error in words and returns the exit code.
+func report(stderr io.Writer, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var ce *codeError
+	code := exitError
+	if errors.As(err, &ce) {
+		code = ce.code
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitUsage
+	}
+	msg := err.Error()
+	switch {
+	case errors.Is(err, engine.ErrLocked):
+		msg += "\n(another cairn command is running; wait for it to finish)"
+	case errors.Is(err, engine.ErrDestinationFull):
+		msg += "\n(free space at the destination, or run 'cairn prune', then back up again: nothing already stored is lost)"
+	case errors.Is(err, engine.ErrWrongPassword):
+		msg = "wrong password: " + msg
+	case errors.Is(err, context.Canceled):
+		msg = "stopped; what was finished is kept, and the next run carries on"
+	}
+	if msg != "" {
+		fmt.Fprintln(stderr, "cairn:", msg)
+	}
+	return code
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Cairn backs up your files, encrypted, and brings back any version of any file.")
+	fmt.Fprintln(w, "\nUsage: cairn [--home DIR] COMMAND [options]")
+	fmt.Fprintln(w, "\nCommands:")
+	names := make([]string, 0, len(commands))
+	for _, c := range commands {
+		names = append(names, "  cairn "+c.summary)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(w, strings.Join(names, "\n"))
+	fmt.Fprintln(w, "\nTIME is RFC 3339 (2026-11-25T14:02:00+01:00). The archive password comes from CAIRN_PASSWORD or is asked.")
+	fmt.Fprintln(w, "Exit codes: 0 done, 1 failed, 2 usage, 3 some files could not be read or restored, 4 damage found.")
+}
+
+// parse parses flags that may come before, between or after positional
+// arguments ("restore PATH --to DIR" as well as "restore --to DIR PATH").
+// Everything after "--" is positional.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos, tail []string
+	for i, a := range args {
+		if a == "--" {
+			args, tail = args[:i], args[i+1:]
+			break
+		}
+	}
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, &codeError{exitUsage, err}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return append(pos, tail...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func newFlags(name string, e *env) *flag.FlagSet {
+	fs := flag.NewFlagSet("cairn "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// openDevice opens the home folder, or says why it cannot.
+func openDevice(e *env) (*device.Device, error) {
+	return device.Open(e.home, device.Options{})
+}

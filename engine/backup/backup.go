@@ -1,0 +1,175 @@
+package backup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/fs"
+	"github.com/cairnbackup/cairn/engine/repo"
+)
+
+func defaultWorkers() int { return max(1, runtime.GOMAXPROCS(0)) }
+
+// pass is the state of one run, shared by its stages.
+type pass struct {
+	ctx    context.Context
+	r      *repo.Repo
+	opts   Options
+	packer *repo.Packer
+	names  *fs.Names
+	start  time.Time
+
+	files    chan *fileJob       // walker → readers
+	chunks   chan chunkTask      // readers → workers
+	versions chan engine.Version // everyone → committer
+	blocks   *blockPool
+	flights  *flights
+
+	prog progress
+	res  resultAcc
+}
+
+// Run makes one backup pass of opts.Roots into r.
+func Run(ctx context.Context, r *repo.Repo, opts Options) (Result, error) {
+	opts.applyDefaults(r.Chunker().Params().Max)
+	p := &pass{
+		r: r, opts: opts, names: fs.NewNames(), start: opts.Now(),
+		files:    make(chan *fileJob, 256),
+		chunks:   make(chan chunkTask, 64),
+		versions: make(chan engine.Version, 1024),
+		blocks:   newBlockPool(opts.Blocks, opts.BlockSize),
+		flights:  newFlights(),
+	}
+	if _, err := r.Sync(ctx); err != nil {
+		return Result{}, fmt.Errorf("read the archive's state: %w", err)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	p.ctx = gctx
+	p.packer = r.NewPacker(gctx)
+
+	stopProgress := p.startProgress()
+	var walker, readers, workers sync.WaitGroup
+	walker.Add(1)
+	g.Go(func() error {
+		defer walker.Done()
+		defer close(p.files)
+		return p.walk()
+	})
+	for i := 0; i < opts.Readers; i++ {
+		readers.Add(1)
+		g.Go(func() error { defer readers.Done(); return p.read() })
+	}
+	for i := 0; i < opts.Workers; i++ {
+		workers.Add(1)
+		g.Go(func() error { defer workers.Done(); return p.work() })
+	}
+	// Stages end in order: when the walk and all readers are done no chunk
+	// can come; when the workers are done no version can come.
+	g.Go(func() error {
+		walker.Wait()
+		readers.Wait()
+		close(p.chunks)
+		workers.Wait()
+		close(p.versions)
+		return nil
+	})
+	g.Go(p.commit)
+	err := g.Wait()
+	stopProgress()
+	if err != nil {
+		p.packer.Abort()
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			err = fmt.Errorf("backup stopped: %w", ctx.Err())
+		}
+		return p.result(), err
+	}
+	return p.result(), nil
+}
+
+// send passes a version to the committer.
+func (p *pass) send(v engine.Version) error {
+	select {
+	case p.versions <- v:
+		return nil
+	case <-p.ctx.Done():
+		return p.ctx.Err()
+	}
+}
+
+// fail reports a per-file problem; the pass goes on.
+func (p *pass) fail(path string, err error) {
+	fe := FileError{Path: path, Err: err}
+	p.res.addError(fe)
+	if p.opts.FileError != nil {
+		p.opts.FileError(fe)
+	}
+}
+
+func (p *pass) warn(path string, err error) {
+	fe := FileError{Path: path, Err: err}
+	p.res.addWarning(fe)
+	if p.opts.FileError != nil {
+		p.opts.FileError(fe)
+	}
+}
+
+// recordedTime returns the time to record a new version of a path whose
+// previous version was recorded at prev: now, but never at or before prev
+// (a clock set back must not make the newest version look older).
+func (p *pass) recordedTime(prev int64) int64 {
+	now := p.opts.Now().UnixNano()
+	if now <= prev {
+		return prev + 1
+	}
+	return now
+}
+
+// resultAcc accumulates a Result from many goroutines.
+type resultAcc struct {
+	mu                             sync.Mutex
+	errors, warnings               []FileError
+	nErrors, nWarnings             int
+	seen, news, changed, unchanged atomic.Int64
+	deleted, dirs, versions        atomic.Int64
+	chunksStored, chunksDeduped    atomic.Int64
+}
+
+func (a *resultAcc) addError(fe FileError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.nErrors++
+	if len(a.errors) < maxReported {
+		a.errors = append(a.errors, fe)
+	}
+}
+
+func (a *resultAcc) addWarning(fe FileError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.nWarnings++
+	if len(a.warnings) < maxReported {
+		a.warnings = append(a.warnings, fe)
+	}
+}
+
+func (p *pass) result() Result {
+	a := &p.res
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return Result{
+		FilesSeen: a.seen.Load(), New: a.news.Load(), Changed: a.changed.Load(), Unchanged: a.unchanged.Load(),
+		Deleted: a.deleted.Load(), Dirs: a.dirs.Load(), Versions: a.versions.Load(),
+		BytesRead: p.prog.bytesRead.Load(), BytesStored: p.packer.Stored(),
+		ChunksStored: a.chunksStored.Load(), ChunksDeduped: a.chunksDeduped.Load(),
+		Errors: append([]FileError(nil), a.errors...), Warnings: append([]FileError(nil), a.warnings...),
+		Took: p.opts.Now().Sub(p.start),
+	}
+}

@@ -1,0 +1,116 @@
+package backup
+
+import (
+	"time"
+
+	"github.com/cairnbackup/cairn/engine/selection"
+)
+
+// Options configure a pass.
+type Options struct {
+	// Roots are the selected folders and files (absolute paths).
+	Roots []string
+	// Exclude says which paths the user excluded; nil excludes nothing.
+	Exclude *selection.Matcher
+	// Skip lists paths never to back up whatever the selection says: Cairn's
+	// own index and the destination folders (backing an archive up into
+	// itself would grow without end).
+	Skip []string
+	// Readers is how many goroutines read and cut files. Default 2: reading
+	// is mostly waiting on the disk or page cache, and two keep the workers fed.
+	Readers int
+	// Workers is how many goroutines hash, compress and seal. Default: one per core.
+	Workers int
+	// Blocks and BlockSize bound the memory holding file data in flight.
+	// Defaults: 6 blocks of 8 MiB (a block must hold at least one maximal chunk).
+	Blocks    int
+	BlockSize int
+	// CheckpointEvery is how often finished versions are committed. Default
+	// 30 s: a pass cut off loses at most that much work.
+	CheckpointEvery time.Duration
+	// CheckpointVersions commits early when this many versions wait. Default 20,000.
+	CheckpointVersions int
+	// ReadAttempts is how often a file that changes while it is read is read
+	// again before it is recorded as it was, with a warning. Default 3.
+	ReadAttempts int
+	// Now is the clock (tests inject one). Default time.Now.
+	Now func() time.Time
+	// Progress is called about every ProgressEvery (default 200 ms) and once at the end.
+	Progress      func(Progress)
+	ProgressEvery time.Duration
+	// FileError is called for each file or folder that could not be backed
+	// up; the pass goes on.
+	FileError func(FileError)
+}
+
+func (o *Options) applyDefaults(maxChunk int) {
+	if o.Readers <= 0 {
+		o.Readers = 2
+	}
+	if o.Workers <= 0 {
+		o.Workers = defaultWorkers()
+	}
+	if o.BlockSize < 2*maxChunk {
+		o.BlockSize = max(8<<20, 2*maxChunk)
+	}
+	if o.Blocks <= 0 {
+		o.Blocks = 6
+	}
+	o.Blocks = max(o.Blocks, o.Readers+1)
+	if o.CheckpointEvery <= 0 {
+		o.CheckpointEvery = 30 * time.Second
+	}
+	if o.CheckpointVersions <= 0 {
+		o.CheckpointVersions = 20000
+	}
+	if o.ReadAttempts <= 0 {
+		o.ReadAttempts = 3
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.ProgressEvery <= 0 {
+		o.ProgressEvery = 200 * time.Millisecond
+	}
+}
+
+// Progress is a snapshot of a running pass. Totals grow while the walk goes
+// on; Scanning is false once they are final.
+type Progress struct {
+	Scanning    bool
+	FilesSeen   int64 // entries compared with the index
+	FilesToRead int64 // new or changed files found so far
+	BytesToRead int64
+	FilesRead   int64
+	BytesRead   int64
+	BytesStored int64 // sealed bytes sent to the destination
+	Current     string
+	Elapsed     time.Duration
+}
+
+// FileError is a file or folder that could not be backed up.
+type FileError struct {
+	Path string
+	Err  error
+}
+
+// Result sums up a pass.
+type Result struct {
+	FilesSeen     int64
+	New           int64 // files recorded for the first time
+	Changed       int64
+	Unchanged     int64
+	Deleted       int64
+	Dirs          int64
+	BytesRead     int64
+	BytesStored   int64
+	ChunksStored  int64
+	ChunksDeduped int64
+	Versions      int64
+	Errors        []FileError // could not be read: not safe
+	Warnings      []FileError // recorded, but possibly not a consistent copy
+	Took          time.Duration
+}
+
+// maxReported bounds the errors kept in Result (all are counted and passed to FileError).
+const maxReported = 1000

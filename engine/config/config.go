@@ -1,0 +1,151 @@
+// Package config is the device's configuration file: destinations, the
+// selection and the retention policy. It holds no secret (keys live in the
+// key cache, later the OS keyring).
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cairnbackup/cairn/engine/retention"
+	"github.com/cairnbackup/cairn/engine/selection"
+)
+
+// Destination is one place this computer backs up to.
+type Destination struct {
+	Name      string `json:"name"`
+	Type      string `json:"type"` // "folder"
+	Path      string `json:"path"`
+	ArchiveID string `json:"archive_id"`
+	// Index is the destination's number in the local index.
+	Index uint16 `json:"index"`
+	Added time.Time `json:"added"`
+}
+
+// Config is the whole configuration.
+type Config struct {
+	Version      int                 `json:"version"`
+	Destinations []Destination       `json:"destinations"`
+	Selection    selection.Selection `json:"selection"`
+	Retention    retention.Policy    `json:"retention"`
+	// PruneEvery is how often a backup is followed by pruning (retention and
+	// freeing space). Default one day.
+	PruneEvery Duration `json:"prune_every"`
+}
+
+// Duration is a time.Duration written as text ("24h").
+type Duration time.Duration
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// New returns the configuration of a fresh install.
+func New(goos, home string) *Config {
+	return &Config{
+		Version:    1,
+		Selection:  selection.Selection{Defaults: selection.DefaultExclusions(goos, home)},
+		Retention:  retention.Default(),
+		PruneEvery: Duration(24 * time.Hour),
+	}
+}
+
+// FileName is the configuration file inside the Cairn home folder.
+const FileName = "config.json"
+
+// Load reads the configuration from dir; a missing file gives New's.
+func Load(dir, goos, home string) (*Config, error) {
+	b, err := os.ReadFile(filepath.Join(dir, FileName))
+	if errors.Is(err, os.ErrNotExist) {
+		return New(goos, home), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	c := New(goos, home)
+	if err := json.Unmarshal(b, c); err != nil {
+		return nil, fmt.Errorf("configuration file %s is not valid: %w", filepath.Join(dir, FileName), err)
+	}
+	if err := c.Retention.Validate(); err != nil {
+		return nil, fmt.Errorf("configuration file %s: retention: %w", filepath.Join(dir, FileName), err)
+	}
+	return c, nil
+}
+
+// Save writes the configuration atomically (temporary file, fsync, rename).
+func (c *Config) Save(dir string) error {
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(filepath.Join(dir, FileName), append(b, '\n'), 0o600)
+}
+
+// Destination finds a destination by name; "" means the only one.
+func (c *Config) Destination(name string) (*Destination, error) {
+	if name == "" {
+		switch len(c.Destinations) {
+		case 0:
+			return nil, errors.New("no destination yet: add one with 'cairn dest add NAME PATH'")
+		case 1:
+			return &c.Destinations[0], nil
+		}
+		return nil, errors.New("there are several destinations: say which with --dest NAME")
+	}
+	for i := range c.Destinations {
+		if c.Destinations[i].Name == name {
+			return &c.Destinations[i], nil
+		}
+	}
+	return nil, fmt.Errorf("no destination named %q ('cairn dest list' shows them)", name)
+}
+
+// NextIndex returns an unused index number for a new destination.
+func (c *Config) NextIndex() uint16 {
+	var n uint16 = 1
+	for _, d := range c.Destinations {
+		if d.Index >= n {
+			n = d.Index + 1
+		}
+	}
+	return n
+}
+
+// WriteFileAtomic replaces path with data: a reader sees the old or the new
+// content, never a mix, even after a crash.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

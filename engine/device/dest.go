@@ -1,0 +1,137 @@
+package device
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cairnbackup/cairn/engine/config"
+	"github.com/cairnbackup/cairn/engine/crypt"
+	"github.com/cairnbackup/cairn/engine/index"
+	"github.com/cairnbackup/cairn/engine/repo"
+	"github.com/cairnbackup/cairn/engine/store"
+	"github.com/cairnbackup/cairn/engine/store/folder"
+)
+
+// PasswordFunc asks for a password. confirm asks twice (a new password).
+type PasswordFunc func(prompt string, confirm bool) ([]byte, error)
+
+// AddResult says what AddFolderDestination did.
+type AddResult struct {
+	Created bool            // a new archive was made
+	Sync    repo.SyncReport // for an existing archive: what was read from it
+}
+
+// AddFolderDestination adds a folder (an external drive) as a destination:
+// it creates an archive there, or attaches to the one already there after
+// checking the password, and reads what it holds into the index.
+func (d *Device) AddFolderDestination(ctx context.Context, name, path string, password PasswordFunc, kdf crypt.KDFParams) (AddResult, error) {
+	var res AddResult
+	if name == "" || len(name) > 64 {
+		return res, fmt.Errorf("a destination needs a name of 1 to 64 characters")
+	}
+	if _, err := d.cfg.Destination(name); err == nil {
+		return res, fmt.Errorf("destination %q: %w", name, ErrExists)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return res, err
+	}
+	var b store.Backend
+	if _, err := os.Stat(abs); err == nil {
+		b, err = folder.Open(abs)
+		if err != nil {
+			return res, err
+		}
+	}
+	var id string
+	var exists bool
+	if b != nil {
+		if id, exists, err = repo.Exists(ctx, b); err != nil {
+			return res, err
+		}
+	}
+	var master crypt.MasterKey
+	if exists {
+		pw, err := password(fmt.Sprintf("Password of the archive at %s: ", abs), false)
+		if err != nil {
+			return res, err
+		}
+		if master, err = repo.Unlock(ctx, b, pw); err != nil {
+			return res, err
+		}
+	} else {
+		if b, err = folder.Create(abs); err != nil {
+			return res, err
+		}
+		pw, err := password(fmt.Sprintf("New password for the archive at %s: ", abs), true)
+		if err != nil {
+			return res, err
+		}
+		if master, err = repo.Init(ctx, b, pw, kdf); err != nil {
+			return res, err
+		}
+		if id, _, err = repo.Exists(ctx, b); err != nil {
+			return res, err
+		}
+		res.Created = true
+	}
+	if err := d.cacheKey(id, master); err != nil {
+		return res, fmt.Errorf("store the archive key on this computer: %w", err)
+	}
+	dst := config.Destination{Name: name, Type: "folder", Path: abs, ArchiveID: id, Index: d.cfg.NextIndex(), Added: time.Now().UTC()}
+	// Forget anything an earlier destination with this number left behind.
+	if err := d.ix.DropDest(index.Dest(dst.Index)); err != nil {
+		return res, err
+	}
+	d.cfg.Destinations = append(d.cfg.Destinations, dst)
+	if err := d.save(); err != nil {
+		return res, err
+	}
+	r, _, err := d.repo(ctx, name)
+	if err != nil {
+		return res, err
+	}
+	if exists {
+		res.Sync, err = r.Sync(ctx)
+	}
+	return res, err
+}
+
+// RemoveDestination forgets a destination on this computer (the archive at
+// the destination is left as it is).
+func (d *Device) RemoveDestination(name string) error {
+	dst, err := d.cfg.Destination(name)
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	if r, ok := d.repos[dst.Name]; ok {
+		r.Backend().Close()
+		delete(d.repos, dst.Name)
+	}
+	d.mu.Unlock()
+	if err := d.ix.DropDest(index.Dest(dst.Index)); err != nil {
+		return err
+	}
+	os.Remove(d.keyPath(dst.ArchiveID))
+	out := d.cfg.Destinations[:0]
+	for _, x := range d.cfg.Destinations {
+		if x.Name != dst.Name {
+			out = append(out, x)
+		}
+	}
+	d.cfg.Destinations = out
+	return d.save()
+}
+
+// ChangePassword re-wraps the archive key of a destination under a new password.
+func (d *Device) ChangePassword(ctx context.Context, name string, oldPw, newPw []byte, kdf crypt.KDFParams) error {
+	r, _, err := d.repo(ctx, name)
+	if err != nil {
+		return err
+	}
+	return repo.ChangePassword(ctx, r.Backend(), oldPw, newPw, kdf)
+}

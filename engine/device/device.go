@@ -1,0 +1,162 @@
+package device
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/config"
+	"github.com/cairnbackup/cairn/engine/crypt"
+	"github.com/cairnbackup/cairn/engine/index"
+	"github.com/cairnbackup/cairn/engine/index/badgerdb"
+	"github.com/cairnbackup/cairn/engine/repo"
+	"github.com/cairnbackup/cairn/engine/store"
+	"github.com/cairnbackup/cairn/engine/store/folder"
+)
+
+// Device is this computer's backup set.
+type Device struct {
+	home    string // Cairn's own folder: config, index, key cache
+	userDir string // the person's home folder ("~")
+	goos    string
+	cfg     *config.Config
+	ix      *index.Index
+
+	mu    sync.Mutex
+	repos map[string]*repo.Repo
+}
+
+// Options for Open.
+type Options struct {
+	// UserHome is the person's home folder; default os.UserHomeDir.
+	UserHome string
+	// KDF is the cost of deriving keys from passwords; default crypt.DefaultKDF.
+	KDF *crypt.KDFParams
+}
+
+// Open opens (creating if needed) the Cairn home folder.
+func Open(home string, opts Options) (*Device, error) {
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return nil, fmt.Errorf("create %s: %w", home, err)
+	}
+	abs, err := filepath.Abs(home)
+	if err != nil {
+		return nil, err
+	}
+	if opts.UserHome == "" {
+		opts.UserHome, _ = os.UserHomeDir()
+	}
+	cfg, err := config.Load(abs, runtime.GOOS, opts.UserHome)
+	if err != nil {
+		return nil, err
+	}
+	db, err := badgerdb.Open(filepath.Join(abs, "index"))
+	if err != nil {
+		return nil, err
+	}
+	return &Device{home: abs, userDir: opts.UserHome, goos: runtime.GOOS, cfg: cfg,
+		ix: index.New(db), repos: map[string]*repo.Repo{}}, nil
+}
+
+// Close closes the index and the destinations.
+func (d *Device) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, r := range d.repos {
+		r.Backend().Close()
+	}
+	return d.ix.Close()
+}
+
+// Home returns Cairn's home folder.
+func (d *Device) Home() string { return d.home }
+
+// Config returns a copy of the configuration.
+func (d *Device) Config() config.Config { return *d.cfg }
+
+func (d *Device) save() error { return d.cfg.Save(d.home) }
+
+// IndexSize reports the index's size on disk.
+func (d *Device) IndexSize() (lsm, vlog int64) { return d.ix.KV().Sizes() }
+
+// keyPath is where the master key of an archive is cached on this computer
+// (until the OS keyring takes over: issue "Continuous protection").
+func (d *Device) keyPath(archiveID string) string {
+	return filepath.Join(d.home, "keys", archiveID+".key")
+}
+
+func (d *Device) cacheKey(archiveID string, m crypt.MasterKey) error {
+	if err := os.MkdirAll(filepath.Join(d.home, "keys"), 0o700); err != nil {
+		return err
+	}
+	return config.WriteFileAtomic(d.keyPath(archiveID), m[:], 0o600)
+}
+
+func (d *Device) cachedKey(archiveID string) (crypt.MasterKey, error) {
+	var m crypt.MasterKey
+	b, err := os.ReadFile(d.keyPath(archiveID))
+	if err != nil {
+		return m, fmt.Errorf("the key of archive %s is not on this computer; add the destination again ('cairn dest add') to unlock it: %w", archiveID, err)
+	}
+	if len(b) != len(m) {
+		return m, fmt.Errorf("the cached key %s is damaged", d.keyPath(archiveID))
+	}
+	copy(m[:], b)
+	return m, nil
+}
+
+func openBackend(dst *config.Destination) (store.Backend, error) {
+	switch dst.Type {
+	case "folder":
+		return folder.Open(dst.Path)
+	}
+	return nil, fmt.Errorf("destination %q has unknown type %q", dst.Name, dst.Type)
+}
+
+// repo returns the open archive of a destination ("" = the only one).
+func (d *Device) repo(ctx context.Context, name string) (*repo.Repo, *config.Destination, error) {
+	dst, err := d.cfg.Destination(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if r, ok := d.repos[dst.Name]; ok {
+		return r, dst, nil
+	}
+	b, err := openBackend(dst)
+	if err != nil {
+		return nil, dst, fmt.Errorf("destination %q: %w", dst.Name, err)
+	}
+	id, ok, err := repo.Exists(ctx, b)
+	if err == nil && !ok {
+		err = fmt.Errorf("no Cairn archive at %s (was the drive reformatted?): %w", b.Location(), engine.ErrNoArchive)
+	}
+	if err == nil && id != dst.ArchiveID {
+		err = fmt.Errorf("%s holds another archive (%s) than the one this computer backs up to (%s): is it the right drive?", b.Location(), id, dst.ArchiveID)
+	}
+	if err != nil {
+		b.Close()
+		return nil, dst, fmt.Errorf("destination %q: %w", dst.Name, err)
+	}
+	m, err := d.cachedKey(dst.ArchiveID)
+	if err != nil {
+		b.Close()
+		return nil, dst, err
+	}
+	r, err := repo.Open(ctx, b, m, d.ix, index.Dest(dst.Index))
+	if err != nil {
+		b.Close()
+		return nil, dst, fmt.Errorf("destination %q: %w", dst.Name, err)
+	}
+	d.repos[dst.Name] = r
+	return r, dst, nil
+}
+
+// ErrExists means a destination with that name exists already.
+var ErrExists = errors.New("exists already")

@@ -1,0 +1,5 @@
+package fs
+
+import "golang.org/x/sys/unix"
+
+const noatime = unix.O_NOATIME

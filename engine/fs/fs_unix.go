@@ -1,0 +1,219 @@
+//go:build unix
+
+package fs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/cairnbackup/cairn/engine"
+)
+
+// Dir is an open folder. Not safe for concurrent use.
+type Dir struct {
+	f    *os.File
+	path string
+}
+
+// OpenDir opens the folder at an absolute path (following symlinks in the
+// path itself: a selected folder may be reached through one).
+func OpenDir(path string) (*Dir, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_DIRECTORY, 0)
+	if err != nil {
+		return nil, err
+	}
+	return &Dir{f: f, path: path}, nil
+}
+
+// Path is the folder's path.
+func (d *Dir) Path() string { return d.path }
+
+// Close closes the folder.
+func (d *Dir) Close() error { return d.f.Close() }
+
+// Names lists the folder's entries, sorted by name bytes.
+func (d *Dir) Names() ([]string, error) {
+	names, err := d.f.Readdirnames(-1)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// Lstat describes an entry without following a symlink.
+func (d *Dir) Lstat(name string) (Info, error) {
+	var st unix.Stat_t
+	for {
+		err := unix.Fstatat(int(d.f.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return Info{}, &os.PathError{Op: "lstat", Path: d.path + "/" + name, Err: err}
+		}
+		return infoOf(&st), nil
+	}
+}
+
+// OpenDir opens a sub-folder, refusing to follow a symlink.
+func (d *Dir) OpenDir(name string) (*Dir, error) {
+	fd, err := openat(int(d.f.Fd()), name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: d.path + "/" + name, Err: err}
+	}
+	return &Dir{f: os.NewFile(uintptr(fd), d.path+"/"+name), path: join(d.path, name)}, nil
+}
+
+// Open opens a regular file for reading, refusing to follow a symlink and not
+// touching its access time where the OS allows.
+func (d *Dir) Open(name string) (*os.File, error) {
+	flags := unix.O_RDONLY | unix.O_NOFOLLOW | unix.O_CLOEXEC | unix.O_NONBLOCK
+	fd, err := openat(int(d.f.Fd()), name, flags|noatime)
+	if err == unix.EPERM && noatime != 0 {
+		fd, err = openat(int(d.f.Fd()), name, flags) // O_NOATIME needs ownership
+	}
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: d.path + "/" + name, Err: err}
+	}
+	// O_NONBLOCK only guarded against a fifo swapped in; regular reads ignore it.
+	return os.NewFile(uintptr(fd), join(d.path, name)), nil
+}
+
+// Readlink returns a symlink's target.
+func (d *Dir) Readlink(name string) (string, error) {
+	buf := make([]byte, 256)
+	for {
+		n, err := unix.Readlinkat(int(d.f.Fd()), name, buf)
+		if err != nil {
+			return "", &os.PathError{Op: "readlink", Path: d.path + "/" + name, Err: err}
+		}
+		if n < len(buf) {
+			return string(buf[:n]), nil
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+func openat(dirfd int, name string, flags int) (int, error) {
+	for {
+		fd, err := unix.Openat(dirfd, name, flags, 0)
+		if err != unix.EINTR {
+			return fd, err
+		}
+	}
+}
+
+// Lstat describes the object at an absolute path without following a final symlink.
+func Lstat(path string) (Info, error) {
+	var st unix.Stat_t
+	if err := unix.Lstat(path, &st); err != nil {
+		return Info{}, &os.PathError{Op: "lstat", Path: path, Err: err}
+	}
+	return infoOf(&st), nil
+}
+
+// Stat is Lstat but follows symlinks.
+func Stat(path string) (Info, error) {
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		return Info{}, &os.PathError{Op: "stat", Path: path, Err: err}
+	}
+	return infoOf(&st), nil
+}
+
+// Fstat describes an open file.
+func Fstat(f *os.File) (Info, error) {
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		return Info{}, &os.PathError{Op: "fstat", Path: f.Name(), Err: err}
+	}
+	return infoOf(&st), nil
+}
+
+func infoOf(st *unix.Stat_t) Info {
+	i := Info{
+		Size: st.Size, Inode: st.Ino, Dev: uint64(st.Dev), Nlink: uint64(st.Nlink),
+		Mode: uint32(st.Mode) & 0o7777, UID: st.Uid, GID: st.Gid, Rdev: uint64(st.Rdev),
+		ModTime: st.Mtim.Nano(), CTime: st.Ctim.Nano(),
+	}
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFREG:
+		i.Type = engine.TypeRegular
+	case unix.S_IFDIR:
+		i.Type = engine.TypeDir
+		i.Size = 0
+	case unix.S_IFLNK:
+		i.Type = engine.TypeSymlink
+	case unix.S_IFIFO:
+		i.Type, i.Size = engine.TypeFIFO, 0
+	case unix.S_IFSOCK:
+		i.Type, i.Size = engine.TypeSocket, 0
+	case unix.S_IFCHR:
+		i.Type, i.Size = engine.TypeCharDevice, 0
+	case unix.S_IFBLK:
+		i.Type, i.Size = engine.TypeBlockDevice, 0
+	}
+	return i
+}
+
+func join(dir, name string) string {
+	if dir == "/" {
+		return "/" + name
+	}
+	return dir + "/" + name
+}
+
+// IsNotExist reports whether err says a file is gone.
+func IsNotExist(err error) bool { return errors.Is(err, os.ErrNotExist) }
+
+// IsPermission reports whether err is a permission problem.
+func IsPermission(err error) bool {
+	return errors.Is(err, os.ErrPermission) || errors.Is(err, unix.EPERM)
+}
+
+// Mknod creates a fifo, socket or device node at path.
+func Mknod(path string, t engine.FileType, mode uint32, rdev uint64) error {
+	var kind uint32
+	switch t {
+	case engine.TypeFIFO:
+		kind = unix.S_IFIFO
+	case engine.TypeSocket:
+		kind = unix.S_IFSOCK
+	case engine.TypeCharDevice:
+		kind = unix.S_IFCHR
+	case engine.TypeBlockDevice:
+		kind = unix.S_IFBLK
+	default:
+		return fmt.Errorf("mknod: %s is not a special file", t)
+	}
+	return unix.Mknod(path, kind|(mode&0o7777), int(rdev))
+}
+
+// Lchown changes the owner of path without following a symlink.
+func Lchown(path string, uid, gid uint32) error { return os.Lchown(path, int(uid), int(gid)) }
+
+// Lutimes sets the modification time of path without following a symlink.
+func Lutimes(path string, mtime int64) error {
+	ts := []unix.Timespec{unix.NsecToTimespec(mtime), unix.NsecToTimespec(mtime)}
+	return unix.UtimesNanoAt(unix.AT_FDCWD, path, ts, unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// OpenFile opens the regular file at an absolute path for reading without
+// following a final symlink or touching its access time where allowed.
+func OpenFile(path string) (*os.File, error) {
+	flags := unix.O_RDONLY | unix.O_NOFOLLOW | unix.O_CLOEXEC | unix.O_NONBLOCK
+	fd, err := openat(unix.AT_FDCWD, path, flags|noatime)
+	if err == unix.EPERM && noatime != 0 {
+		fd, err = openat(unix.AT_FDCWD, path, flags)
+	}
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	return os.NewFile(uintptr(fd), path), nil
+}

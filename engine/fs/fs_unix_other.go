@@ -1,0 +1,5 @@
+//go:build unix && !linux
+
+package fs
+
+const noatime = 0

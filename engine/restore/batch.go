@@ -1,0 +1,308 @@
+package restore
+
+import (
+	"fmt"
+	"path"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/fs"
+	"github.com/cairnbackup/cairn/engine/index"
+)
+
+// batch plans and restores a bounded number of files.
+type batch struct {
+	rn      *run
+	root    *restoreRoot
+	src     string // the archive path being restored
+	base    string // its name under the root
+	dirs    *dirs
+	files   []*fileTask
+	links   []pendingLink
+	skipped []string // folders left out (Skip policy): everything below goes too
+}
+
+// fileTask is one file whose content is being written.
+type fileTask struct {
+	root      *restoreRoot
+	t         target
+	tmp       string
+	v         engine.Version
+	replace   bool // replaces an existing file: make it durable before the rename
+	remaining atomic.Int32
+	failed    atomic.Bool
+	create    sync.Once
+	createErr error
+}
+
+type pendingLink struct {
+	first linkTarget
+	t     target
+	v     engine.Version
+}
+
+func (rn *run) newBatch(root *restoreRoot, src, base string) *batch {
+	return &batch{rn: rn, root: root, src: src, base: base, dirs: newDirs(root.dir)}
+}
+
+func (b *batch) close() { b.dirs.closeAll() }
+
+// add plans one entry.
+func (b *batch) add(e index.Entry) error {
+	if err := b.rn.ctx.Err(); err != nil {
+		return err
+	}
+	v := e.Version
+	full := path.Join(b.base, relUnder(v.Path, b.src))
+	if full == "" || full == "." {
+		return nil
+	}
+	if err := checkElements(full); err != nil {
+		b.rn.fail(v.Path, err)
+		return nil
+	}
+	for _, s := range b.skipped {
+		if strings.HasPrefix(full, s+"/") {
+			b.rn.res.skipped.Add(1)
+			return nil
+		}
+	}
+	t := target{dir: parentOf(full), name: path.Base(full)}
+	var err error
+	switch v.Type {
+	case engine.TypeDir:
+		err = b.dir(t, v)
+	case engine.TypeRegular:
+		err = b.file(t, v)
+	case engine.TypeSymlink:
+		err = b.symlink(t, v)
+	case engine.TypeFIFO, engine.TypeSocket, engine.TypeCharDevice, engine.TypeBlockDevice:
+		err = b.special(t, v)
+	default:
+		err = fmt.Errorf("unknown file type %d", v.Type)
+	}
+	if err != nil {
+		b.rn.fail(v.Path, err)
+	}
+	return nil
+}
+
+// place opens the folder of t and looks at what is at t now.
+func (b *batch) place(t target) (*fs.Dir, fs.Info, bool, error) {
+	parent, err := b.dirs.open(t.dir, true)
+	if err != nil {
+		return nil, fs.Info{}, false, err
+	}
+	info, err := parent.Lstat(t.name)
+	if err != nil {
+		if fs.IsNotExist(err) {
+			return parent, fs.Info{}, false, nil
+		}
+		return nil, fs.Info{}, false, err
+	}
+	return parent, info, true, nil
+}
+
+// clear applies the conflict policy to an existing entry. It returns
+// whether to go on, and whether the new entry replaces the existing one.
+func (b *batch) clear(parent *fs.Dir, t target, existing fs.Info) (proceed, replace bool, err error) {
+	rn := b.rn
+	if rn.opts.Conflict == Skip {
+		rn.res.skipped.Add(1)
+		return false, false, nil
+	}
+	if rn.opts.Conflict == Overwrite && existing.Type != engine.TypeDir {
+		return true, true, nil
+	}
+	for n := 1; ; n++ {
+		aside := asideName(t.name, rn.start, n)
+		if _, err := parent.Lstat(aside); err == nil {
+			continue
+		} else if !fs.IsNotExist(err) {
+			return false, false, err
+		}
+		if err := parent.Rename(t.name, aside); err != nil {
+			return false, false, fmt.Errorf("move the existing %s aside: %w", t.name, err)
+		}
+		rn.res.movedAside(path.Join(b.root.path, t.dir, aside))
+		return true, false, nil
+	}
+}
+
+func (b *batch) dir(t target, v engine.Version) error {
+	parent, info, exists, err := b.place(t)
+	if err != nil {
+		return err
+	}
+	if exists && info.Type != engine.TypeDir {
+		proceed, _, err := b.clear(parent, t, info)
+		if err != nil {
+			return err
+		}
+		if !proceed {
+			b.skipped = append(b.skipped, path.Join(t.dir, t.name))
+			return nil
+		}
+		exists = false
+	}
+	if !exists {
+		if err := parent.Mkdir(t.name, 0o700); err != nil && !isExist(err) {
+			return err
+		}
+	}
+	b.rn.res.dirs.Add(1)
+	b.rn.dirMeta = append(b.rn.dirMeta, dirMeta{root: b.root, t: t, v: v})
+	return nil
+}
+
+func (b *batch) file(t target, v engine.Version) error {
+	rn := b.rn
+	parent, info, exists, err := b.place(t)
+	if err != nil {
+		return err
+	}
+	replace := false
+	if exists {
+		if info.Type == engine.TypeRegular && info.Size == v.Size && info.ModTime == v.ModTime && b.sameContent(parent, t.name, &v) {
+			rn.res.already.Add(1)
+			rn.prog.filesDone.Add(1)
+			rn.applyMeta(parent, t.name, &v)
+			b.rememberLink(t, &v)
+			return nil
+		}
+		var proceed bool
+		if proceed, replace, err = b.clear(parent, t, info); err != nil || !proceed {
+			return err
+		}
+	}
+	if v.LinkID != 0 {
+		if first, ok := rn.links[v.LinkID]; ok {
+			b.links = append(b.links, pendingLink{first: first, t: t, v: v})
+			return nil
+		}
+		b.rememberLink(t, &v)
+	}
+	f := &fileTask{root: b.root, t: t, tmp: rn.tempName(), v: v, replace: replace}
+	rn.prog.files.Add(1)
+	rn.prog.bytes.Add(v.Size)
+	if len(v.Chunks) == 0 {
+		if v.Size != 0 {
+			return fmt.Errorf("the archive records %d bytes but no data", v.Size)
+		}
+		fh, err := parent.Create(f.tmp, 0o600)
+		if err != nil {
+			return err
+		}
+		fh.Close()
+		return rn.finalize(parent, f)
+	}
+	b.files = append(b.files, f)
+	return nil
+}
+
+func (b *batch) rememberLink(t target, v *engine.Version) {
+	if v.LinkID != 0 {
+		if _, ok := b.rn.links[v.LinkID]; !ok {
+			b.rn.links[v.LinkID] = linkTarget{root: b.root, t: t}
+		}
+	}
+}
+
+func (b *batch) symlink(t target, v engine.Version) error {
+	parent, info, exists, err := b.place(t)
+	if err != nil {
+		return err
+	}
+	if exists {
+		if info.Type == engine.TypeSymlink {
+			if cur, err := parent.Readlink(t.name); err == nil && cur == v.LinkTarget {
+				b.rn.res.already.Add(1)
+				return nil
+			}
+		}
+		proceed, _, err := b.clear(parent, t, info)
+		if err != nil || !proceed {
+			return err
+		}
+	}
+	tmp := b.rn.tempName()
+	if err := parent.Symlink(v.LinkTarget, tmp); err != nil {
+		return err
+	}
+	b.rn.applyMeta(parent, tmp, &v)
+	if err := parent.Rename(tmp, t.name); err != nil {
+		parent.Remove(tmp)
+		return err
+	}
+	b.rn.res.links.Add(1)
+	return nil
+}
+
+func (b *batch) special(t target, v engine.Version) error {
+	parent, info, exists, err := b.place(t)
+	if err != nil {
+		return err
+	}
+	if exists {
+		if info.Type == v.Type && info.Rdev == v.Rdev {
+			b.rn.res.already.Add(1)
+			return nil
+		}
+		proceed, _, err := b.clear(parent, t, info)
+		if err != nil || !proceed {
+			return err
+		}
+	}
+	tmp := b.rn.tempName()
+	if err := parent.Mknod(tmp, v.Type, 0o600, v.Rdev); err != nil {
+		if fs.IsPermission(err) {
+			return fmt.Errorf("%s files can only be recreated by the administrator (root): %w", v.Type, err)
+		}
+		return err
+	}
+	b.rn.applyMeta(parent, tmp, &v)
+	if err := parent.Rename(tmp, t.name); err != nil {
+		parent.Remove(tmp)
+		return err
+	}
+	b.rn.res.specials.Add(1)
+	return nil
+}
+
+// flush writes the planned files' contents, then the hard links to them.
+func (b *batch) flush() error {
+	if err := b.writeContent(); err != nil {
+		return err
+	}
+	b.files = nil
+	for _, l := range b.links {
+		b.link(l)
+	}
+	b.links = nil
+	return nil
+}
+
+func (b *batch) link(l pendingLink) {
+	rn := b.rn
+	src := newDirs(l.first.root.dir)
+	defer src.closeAll()
+	from, err := src.open(l.first.t.dir, false)
+	if err == nil {
+		var parent *fs.Dir
+		if parent, err = b.dirs.open(l.t.dir, true); err == nil {
+			tmp := rn.tempName()
+			if err = parent.Link(from, l.first.t.name, tmp); err == nil {
+				if err = parent.Rename(tmp, l.t.name); err != nil {
+					parent.Remove(tmp)
+				}
+			}
+		}
+	}
+	if err != nil {
+		rn.fail(l.v.Path, fmt.Errorf("hard link: %w", err))
+		return
+	}
+	rn.res.files.Add(1)
+}

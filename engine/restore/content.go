@@ -1,0 +1,277 @@
+package restore
+
+import (
+	"crypto/rand"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/fs"
+	"github.com/cairnbackup/cairn/engine/index"
+	"github.com/cairnbackup/cairn/engine/pack"
+	"github.com/cairnbackup/cairn/engine/store"
+)
+
+// need is one chunk one file needs at one offset.
+type need struct {
+	loc  index.Location
+	id   engine.ChunkID
+	file *fileTask
+	off  int64
+}
+
+// readWindow bounds one read from a pack: large enough for sequential
+// throughput, small enough to keep memory flat.
+const (
+	readWindow = 8 << 20
+	maxGap     = 256 << 10 // read through gaps smaller than this instead of seeking
+)
+
+// writeContent writes every planned file, reading each pack once.
+func (b *batch) writeContent() error {
+	rn := b.rn
+	ix, d := rn.r.Index(), rn.r.Dest()
+	byPack := map[uint32][]need{}
+	for _, f := range b.files {
+		f.remaining.Store(int32(len(f.v.Chunks)))
+		var off int64
+		var missing engine.ChunkID
+		ok := true
+		for _, id := range f.v.Chunks {
+			loc, found, err := ix.Chunk(d, id)
+			if err != nil {
+				return err
+			}
+			if !found {
+				ok, missing = false, id
+				break
+			}
+			byPack[loc.Pack] = append(byPack[loc.Pack], need{loc: loc, id: id, file: f, off: off})
+			off += int64(loc.RawLength)
+		}
+		switch {
+		case !ok:
+			rn.fail(f.v.Path, fmt.Errorf("part of this version (chunk %s) is missing from the archive: %w", missing.Short(), engine.ErrDamaged))
+			f.failed.Store(true)
+		case off != f.v.Size:
+			rn.fail(f.v.Path, fmt.Errorf("the archive's chunks add up to %d bytes, not %d: %w", off, f.v.Size, engine.ErrDamaged))
+			f.failed.Store(true)
+		}
+	}
+	// Files already failed keep their needs out of the packs: drop them.
+	packs := make([]uint32, 0, len(byPack))
+	for num, needs := range byPack {
+		byPack[num] = slices.DeleteFunc(needs, func(n need) bool { return n.file.failed.Load() })
+		packs = append(packs, num)
+	}
+	for _, f := range b.files {
+		if f.failed.Load() {
+			f.remaining.Store(0)
+		}
+	}
+	slices.Sort(packs)
+	work := make(chan uint32)
+	g, ctx := errgroup.WithContext(rn.ctx)
+	g.Go(func() error {
+		defer close(work)
+		for _, num := range packs {
+			select {
+			case work <- num:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return nil
+	})
+	for i := 0; i < rn.opts.Workers; i++ {
+		g.Go(func() error {
+			w := &packWorker{b: b, opener: rn.r.NewWorker().Opener, dirs: newDirs(b.root.dir)}
+			defer w.dirs.closeAll()
+			for num := range work {
+				if err := w.pack(num, byPack[num]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// packWorker reads packs and writes their chunks to files. One per goroutine.
+type packWorker struct {
+	b      *batch
+	opener *pack.Opener
+	dirs   *dirs
+	buf    []byte
+	plain  []byte
+	open   map[*fileTask]*os.File
+}
+
+func (w *packWorker) pack(num uint32, needs []need) error {
+	rn := w.b.rn
+	if len(needs) == 0 {
+		return nil
+	}
+	info, err := rn.r.Index().Pack(rn.r.Dest(), num)
+	if err != nil {
+		w.failNeeds(needs, err)
+		return nil
+	}
+	obj, err := rn.r.Backend().Open(rn.ctx, store.KindPack, info.Name.String())
+	if err != nil {
+		w.failNeeds(needs, fmt.Errorf("pack %s: %w", info.Name, err))
+		return nil
+	}
+	defer obj.Close()
+	slices.SortFunc(needs, func(a, b need) int { return int(a.loc.Offset) - int(b.loc.Offset) })
+	w.open = map[*fileTask]*os.File{}
+	done := map[*fileTask]int32{}
+	for i := 0; i < len(needs); {
+		start := int64(needs[i].loc.Offset)
+		end := start + int64(needs[i].loc.Length)
+		j := i + 1
+		for j < len(needs) {
+			o := int64(needs[j].loc.Offset)
+			e := o + int64(needs[j].loc.Length)
+			if o-end > maxGap || max(e, end)-start > readWindow {
+				break
+			}
+			end = max(end, e)
+			j++
+		}
+		if cap(w.buf) < int(end-start) {
+			w.buf = make([]byte, end-start)
+		}
+		buf := w.buf[:end-start]
+		if _, err := obj.ReadAt(buf, start); err != nil && err != io.EOF {
+			w.failNeeds(needs[i:j], fmt.Errorf("read pack %s: %w", info.Name, err))
+		} else {
+			w.blobs(needs[i:j], buf, start, done)
+		}
+		i = j
+	}
+	for f, file := range w.open {
+		if err := file.Close(); err != nil {
+			w.failFile(f, err)
+		}
+	}
+	for f, n := range done {
+		if f.remaining.Add(-n) == 0 {
+			w.finish(f)
+		}
+	}
+	return rn.ctx.Err()
+}
+
+// blobs opens each distinct chunk of a window once and writes it wherever it is needed.
+func (w *packWorker) blobs(needs []need, buf []byte, base int64, done map[*fileTask]int32) {
+	rn := w.b.rn
+	for k := 0; k < len(needs); {
+		n := needs[k]
+		sealed := buf[int64(n.loc.Offset)-base : int64(n.loc.Offset)-base+int64(n.loc.Length)]
+		plain, err := w.opener.Open(w.plain[:0], n.id, sealed, int(n.loc.RawLength))
+		if err == nil {
+			w.plain = plain
+		}
+		for ; k < len(needs) && needs[k].loc.Offset == n.loc.Offset; k++ {
+			nd := needs[k]
+			done[nd.file]++
+			if nd.file.failed.Load() {
+				continue
+			}
+			if err != nil {
+				w.failFile(nd.file, fmt.Errorf("stored data is damaged (chunk %s): %w", nd.id.Short(), engine.ErrDamaged))
+				continue
+			}
+			if werr := w.write(nd.file, plain, nd.off); werr != nil {
+				w.failFile(nd.file, werr)
+				continue
+			}
+			rn.prog.bytesDone.Add(int64(len(plain)))
+		}
+	}
+}
+
+func (w *packWorker) write(f *fileTask, data []byte, off int64) error {
+	fh, ok := w.open[f]
+	if !ok {
+		parent, err := w.dirs.open(f.t.dir, false)
+		if err != nil {
+			return err
+		}
+		f.create.Do(func() {
+			var c *os.File
+			if c, f.createErr = parent.Create(f.tmp, 0o600); f.createErr == nil {
+				c.Close()
+			}
+		})
+		if f.createErr != nil {
+			return f.createErr
+		}
+		if fh, err = parent.OpenWrite(f.tmp); err != nil {
+			return err
+		}
+		w.open[f] = fh
+	}
+	_, err := fh.WriteAt(data, off)
+	return err
+}
+
+func (w *packWorker) failNeeds(needs []need, err error) {
+	for _, n := range needs {
+		w.failFile(n.file, err)
+		if n.file.remaining.Add(-1) == 0 {
+			w.finish(n.file)
+		}
+	}
+}
+
+func (w *packWorker) failFile(f *fileTask, err error) {
+	if f.failed.CompareAndSwap(false, true) {
+		w.b.rn.fail(f.v.Path, err)
+	}
+}
+
+// finish renames a complete file into place, or removes a failed one's
+// temporary file.
+func (w *packWorker) finish(f *fileTask) {
+	parent, err := w.dirs.open(f.t.dir, false)
+	if err != nil {
+		w.failFile(f, err)
+		return
+	}
+	if f.failed.Load() {
+		parent.Remove(f.tmp)
+		return
+	}
+	if err := w.b.rn.finalize(parent, f); err != nil {
+		w.failFile(f, err)
+	}
+}
+
+// finalize gives a written temporary file its size, metadata and name.
+func (rn *run) finalize(parent *fs.Dir, f *fileTask) error {
+	if f.replace {
+		if fh, err := parent.OpenWrite(f.tmp); err == nil {
+			fh.Sync()
+			fh.Close()
+		}
+	}
+	rn.applyMeta(parent, f.tmp, &f.v)
+	if err := parent.Rename(f.tmp, f.t.name); err != nil {
+		parent.Remove(f.tmp)
+		return err
+	}
+	rn.res.files.Add(1)
+	rn.res.bytes.Add(f.v.Size)
+	rn.prog.filesDone.Add(1)
+	rn.prog.setCurrent(f.v.Path)
+	return nil
+}
+
+func randRead(b []byte) { rand.Read(b) }

@@ -1,0 +1,122 @@
+package restore
+
+import (
+	"time"
+
+	"github.com/cairnbackup/cairn/engine/index"
+)
+
+// Conflict says what to do when a restored file's place is taken.
+type Conflict int
+
+// Conflict policies.
+const (
+	// Rename moves the existing file aside under a name that says so
+	// ("report (before restore 2026-11-25 1402).txt") and restores in its
+	// place: CrashPlan's "rename existing and restore a copy". The default.
+	Rename Conflict = iota
+	// Overwrite replaces the existing file atomically. A folder in the way
+	// is never deleted: it is moved aside as with Rename.
+	Overwrite
+	// Skip leaves the existing file as it is.
+	Skip
+)
+
+// ParseConflict parses "rename", "overwrite" or "skip".
+func ParseConflict(s string) (Conflict, bool) {
+	switch s {
+	case "rename", "":
+		return Rename, true
+	case "overwrite":
+		return Overwrite, true
+	case "skip":
+		return Skip, true
+	}
+	return 0, false
+}
+
+// Perms says which permissions restored files get.
+type Perms int
+
+// Permission policies.
+const (
+	// Original restores mode bits, and the owner when running as root.
+	Original Perms = iota
+	// Current gives files to the current user with default modes (0666 and
+	// 0777 less the umask).
+	Current
+)
+
+// ParsePerms parses "original" or "current".
+func ParsePerms(s string) (Perms, bool) {
+	switch s {
+	case "original", "":
+		return Original, true
+	case "current":
+		return Current, true
+	}
+	return 0, false
+}
+
+// Options configure a restore.
+type Options struct {
+	// Paths are the archive paths to restore (absolute).
+	Paths []string
+	// View says as of when, and whether deleted files are included.
+	View index.View
+	// To is the folder to restore into: PATH goes to To/<base name of PATH>.
+	// Empty restores to the original places.
+	To       string
+	Conflict Conflict
+	Perms    Perms
+	// Workers read packs and write files in parallel. Default 3: one more
+	// than the cores of a small laptop, as workers also wait on the disk.
+	Workers int
+	// BatchFiles bounds how many files are planned at once (memory). Default 20,000.
+	BatchFiles int
+	// Now is the clock, used to name files moved aside. Default time.Now.
+	Now func() time.Time
+	// Progress is called about every 200 ms and at the end.
+	Progress func(Progress)
+	// FileError is called for each file that could not be restored.
+	FileError func(FileError)
+}
+
+func (o *Options) applyDefaults() {
+	if o.Workers <= 0 {
+		o.Workers = 3
+	}
+	if o.BatchFiles <= 0 {
+		o.BatchFiles = 20000
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// Progress is a snapshot of a running restore.
+type Progress struct {
+	Files, FilesDone int64
+	Bytes, BytesDone int64
+	Current          string
+	Elapsed          time.Duration
+}
+
+// FileError is a file that could not be restored.
+type FileError struct {
+	Path string // the archive path
+	Err  error
+}
+
+// Result sums up a restore.
+type Result struct {
+	Files, Dirs, Links, Specials int64
+	Bytes                        int64
+	AlreadyThere                 int64 // identical files found in place (a restore run again)
+	Skipped                      int64 // left alone because of Skip
+	MovedAside                   []string
+	Errors                       []FileError
+	Took                         time.Duration
+}
+
+const maxReported = 1000

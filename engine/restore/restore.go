@@ -1,0 +1,230 @@
+package restore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/fs"
+	"github.com/cairnbackup/cairn/engine/index"
+	"github.com/cairnbackup/cairn/engine/repo"
+)
+
+// run is the state of one restore.
+type run struct {
+	ctx    context.Context
+	r      *repo.Repo
+	opts   Options
+	start  time.Time
+	umask  uint32
+	isRoot bool
+	names  *userIDs
+	tmpTag string
+	tmpSeq atomic.Int64
+
+	// links maps a hard-link identity to where its first path was restored.
+	links map[uint64]linkTarget
+	// dirMeta lists folders whose mode and time are set at the very end.
+	dirMeta []dirMeta
+
+	prog progressCounters
+	res  resultAcc
+}
+
+type linkTarget struct {
+	root *restoreRoot
+	t    target
+}
+
+type dirMeta struct {
+	root *restoreRoot
+	t    target
+	v    engine.Version
+}
+
+// restoreRoot is the folder one restored path goes into.
+type restoreRoot struct {
+	dir  *fs.Dir
+	path string // for messages
+}
+
+// Run restores opts.Paths from r.
+func Run(ctx context.Context, r *repo.Repo, opts Options) (Result, error) {
+	opts.applyDefaults()
+	var tag [6]byte
+	randRead(tag[:])
+	rn := &run{ctx: ctx, r: r, opts: opts, start: opts.Now(), umask: fs.Umask(), isRoot: fs.IsRoot(),
+		names: newUserIDs(), tmpTag: fmt.Sprintf(".cairn-restore-%x-", tag), links: map[uint64]linkTarget{}}
+	stop := rn.startProgress()
+	defer stop()
+	for _, p := range opts.Paths {
+		if err := rn.restorePath(p); err != nil {
+			return rn.result(), err
+		}
+	}
+	rn.finishDirs()
+	return rn.result(), nil
+}
+
+// restorePath restores one archive path with everything below it.
+func (rn *run) restorePath(src string) error {
+	if len(src) == 0 || src[0] != '/' {
+		return fmt.Errorf("%q is not an absolute path", src)
+	}
+	src = path.Clean(src)
+	ix, d := rn.r.Index(), rn.r.Dest()
+	top, ok, err := ix.At(d, src, rn.opts.View)
+	if err != nil {
+		return err
+	}
+	if !ok && src != "/" {
+		return fmt.Errorf("%s is not in the backup as of that time (try --deleted, or an --at time; 'cairn ls' shows what is there): %w", src, engine.ErrNotFound)
+	}
+	parent := rn.opts.To
+	if parent == "" {
+		parent = path.Dir(src)
+	}
+	if err := os.MkdirAll(parent, 0o777); err != nil {
+		return fmt.Errorf("create %s: %w", parent, err)
+	}
+	dir, err := fs.OpenDir(parent)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", parent, err)
+	}
+	root := &restoreRoot{dir: dir, path: parent}
+	base := path.Base(src)
+	if src == "/" {
+		base = ""
+	}
+	b := rn.newBatch(root, src, base)
+	if ok {
+		if err := b.add(top); err != nil {
+			return err
+		}
+	}
+	err = ix.Tree(d, src, rn.opts.View, func(e index.Entry) error {
+		if e.Version.Path == src {
+			return nil // the top, handled above
+		}
+		if err := b.add(e); err != nil {
+			return err
+		}
+		if len(b.files) >= rn.opts.BatchFiles {
+			return b.flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = b.flush()
+	}
+	b.close()
+	return err
+}
+
+// fail reports a file that could not be restored.
+func (rn *run) fail(p string, err error) {
+	rn.res.add(FileError{Path: p, Err: err})
+	if rn.opts.FileError != nil {
+		rn.opts.FileError(FileError{Path: p, Err: err})
+	}
+}
+
+// finishDirs sets folder modes and times, deepest first, once everything
+// inside them is written.
+func (rn *run) finishDirs() {
+	for i := len(rn.dirMeta) - 1; i >= 0; i-- {
+		m := rn.dirMeta[i]
+		dh := newDirs(m.root.dir)
+		parent, err := dh.open(m.t.dir, false)
+		if err == nil {
+			rn.applyMeta(parent, m.t.name, &m.v)
+		}
+		dh.closeAll()
+	}
+}
+
+// applyMeta sets owner, mode and modification time of a restored entry.
+func (rn *run) applyMeta(d *fs.Dir, name string, v *engine.Version) {
+	if rn.opts.Perms == Original && rn.isRoot {
+		uid, gid := rn.names.resolve(v)
+		d.Lchown(name, uid, gid)
+	}
+	if v.Type != engine.TypeSymlink {
+		d.Chmod(name, rn.mode(v))
+	}
+	d.SetModTime(name, v.ModTime)
+}
+
+// mode is the permission a restored entry gets.
+func (rn *run) mode(v *engine.Version) uint32 {
+	if rn.opts.Perms == Original {
+		return v.Mode & 0o7777
+	}
+	if v.Type == engine.TypeDir {
+		return 0o777 &^ rn.umask
+	}
+	return 0o666 &^ rn.umask
+}
+
+func (rn *run) tempName() string {
+	return fmt.Sprintf("%s%d", rn.tmpTag, rn.tmpSeq.Add(1))
+}
+
+// resultAcc collects results from many goroutines.
+type resultAcc struct {
+	mu                           sync.Mutex
+	errs                         []FileError
+	nErrs                        int
+	aside                        []string
+	files, dirs, links, specials atomic.Int64
+	bytes, already, skipped      atomic.Int64
+}
+
+func (a *resultAcc) add(fe FileError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.nErrs++
+	if len(a.errs) < maxReported {
+		a.errs = append(a.errs, fe)
+	}
+}
+
+func (a *resultAcc) movedAside(p string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.aside) < maxReported {
+		a.aside = append(a.aside, p)
+	}
+}
+
+func (rn *run) result() Result {
+	a := &rn.res
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return Result{
+		Files: a.files.Load(), Dirs: a.dirs.Load(), Links: a.links.Load(), Specials: a.specials.Load(),
+		Bytes: a.bytes.Load(), AlreadyThere: a.already.Load(), Skipped: a.skipped.Load(),
+		MovedAside: append([]string(nil), a.aside...), Errors: append([]FileError(nil), a.errs...),
+		Took: rn.opts.Now().Sub(rn.start),
+	}
+}
+
+func isExist(err error) bool { return errors.Is(err, os.ErrExist) }
+
+// relUnder returns p relative to top ("" for top itself).
+func relUnder(p, top string) string {
+	if p == top {
+		return ""
+	}
+	if top == "/" {
+		return p[1:]
+	}
+	return strings.TrimPrefix(p, top+"/")
+}
