@@ -31,7 +31,8 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 	pr := newProgressLine(e)
 	var mu sync.Mutex
 	res, err := d.Backup(ctx, *dest, device.BackupOptions{
-		Progress: pr.backup,
+		Progress:   pr.backup,
+		PruneAfter: true,
 		FileError: func(fe backup.FileError) {
 			mu.Lock()
 			defer mu.Unlock()

@@ -22,7 +22,7 @@ type Destination struct {
 	Path      string `json:"path"`
 	ArchiveID string `json:"archive_id"`
 	// Index is the destination's number in the local index.
-	Index uint16 `json:"index"`
+	Index uint16    `json:"index"`
 	Added time.Time `json:"added"`
 }
 

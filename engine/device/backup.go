@@ -3,14 +3,19 @@ package device
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/cairnbackup/cairn/engine/backup"
+	"github.com/cairnbackup/cairn/engine/repo"
 )
 
 // BackupOptions are the caller's hooks for a pass.
 type BackupOptions struct {
 	Progress  func(backup.Progress)
 	FileError func(backup.FileError)
+	// PruneAfter applies retention after the pass when it is due (once a
+	// day by default).
+	PruneAfter bool
 }
 
 // Backup makes one pass over the selection to a destination ("" = the only one).
@@ -34,7 +39,34 @@ func (d *Device) Backup(ctx context.Context, dest string, o BackupOptions) (back
 		}
 	}
 	_ = dst
-	return backup.Run(ctx, r, backup.Options{
+	started := time.Now()
+	res, err := backup.Run(ctx, r, backup.Options{
 		Roots: roots, Exclude: m, Skip: skip, Progress: o.Progress, FileError: o.FileError,
 	})
+	lb := LastBackup{Started: started, Finished: time.Now(), Took: res.Took, Files: res.FilesSeen,
+		Changed: res.New + res.Changed + res.Deleted, Errors: len(res.Errors)}
+	if err != nil {
+		lb.Failed = err.Error()
+	}
+	d.setMeta(r, "lastbackup", lb)
+	if err == nil && o.PruneAfter {
+		d.pruneIfDue(ctx, r, dest)
+	}
+	return res, err
+}
+
+// pruneIfDue prunes after a backup when the last prune is older than the
+// configured interval, with a time budget so the next backup is not delayed.
+func (d *Device) pruneIfDue(ctx context.Context, r *repo.Repo, dest string) {
+	var last time.Time
+	d.getMeta(r.Dest(), "lastprune", &last)
+	if time.Since(last) < time.Duration(d.cfg.PruneEvery) {
+		return
+	}
+	if last.IsZero() {
+		// A new archive has nothing to prune yet: start the clock.
+		d.setMeta(r, "lastprune", time.Now())
+		return
+	}
+	d.Prune(ctx, dest, time.Minute)
 }

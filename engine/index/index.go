@@ -169,8 +169,32 @@ func (ix *Index) Packs(d Dest, fn func(PackInfo) error) error {
 
 // SegmentInfo describes a version segment stored at the destination.
 type SegmentInfo struct {
+	Num     uint32 // the segment's number in this index; versions refer to it
 	Records uint32
 	Size    int64
+}
+
+func (s SegmentInfo) encode() []byte {
+	v := binary.BigEndian.AppendUint32(nil, s.Num)
+	v = binary.BigEndian.AppendUint32(v, s.Records)
+	return binary.BigEndian.AppendUint64(v, uint64(s.Size))
+}
+
+func decodeSegment(v []byte) (SegmentInfo, error) {
+	if len(v) != 16 {
+		return SegmentInfo{}, fmt.Errorf("index: segment record of %d bytes", len(v))
+	}
+	return SegmentInfo{Num: binary.BigEndian.Uint32(v), Records: binary.BigEndian.Uint32(v[4:]),
+		Size: int64(binary.BigEndian.Uint64(v[8:]))}, nil
+}
+
+// SegmentName returns the name of the segment numbered num.
+func (ix *Index) SegmentName(d Dest, num uint32) (string, bool, error) {
+	v, err := ix.kv.Get(key(tSegmentNum, d, u32(num)))
+	if errors.Is(err, ErrKeyNotFound) {
+		return "", false, nil
+	}
+	return string(v), err == nil, err
 }
 
 // Segments calls fn for every known segment of d.
@@ -182,10 +206,10 @@ func (ix *Index) Segments(d Dest, fn func(name string, info SegmentInfo) error) 
 		if err != nil {
 			return err
 		}
-		if len(v) != 12 {
-			return fmt.Errorf("index: segment record of %d bytes", len(v))
+		info, err := decodeSegment(v)
+		if err != nil {
+			return err
 		}
-		info := SegmentInfo{Records: binary.BigEndian.Uint32(v), Size: int64(binary.BigEndian.Uint64(v[4:]))}
 		if err := fn(string(it.Key()[3:]), info); err != nil {
 			return err
 		}
@@ -213,7 +237,7 @@ func (ix *Index) MetaInt(d Dest, name string) (int64, error) {
 
 // DropDest deletes everything the index holds about d.
 func (ix *Index) DropDest(d Dest) error {
-	for _, t := range []byte{tChunk, tPack, tPackName, tVersion, tStat, tSegment, tMeta, tMark} {
+	for _, t := range []byte{tChunk, tPack, tPackName, tVersion, tStat, tSegment, tSegmentNum, tMeta, tMark} {
 		if err := ix.DropTable(t, d); err != nil {
 			return err
 		}

@@ -28,7 +28,7 @@ func put(t testing.TB, ix *index.Index, vs ...engine.Version) {
 	t.Helper()
 	w := ix.Writer(d)
 	for i := range vs {
-		w.PutVersion(&vs[i])
+		w.PutVersion(&vs[i], 1)
 	}
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
@@ -112,7 +112,7 @@ func TestViewsAsOf(t *testing.T) {
 		t.Fatal("deleted file visible without WithDeleted")
 	}
 	var paths []string
-	ix.Histories(d, func(p string, vs []engine.Version) error {
+	ix.Histories(d, func(p string, vs []index.Stored) error {
 		paths = append(paths, fmt.Sprintf("%s:%d", p, len(vs)))
 		return nil
 	})
@@ -163,7 +163,7 @@ func TestChunksPacksMeta(t *testing.T) {
 	w.PutPack(p)
 	w.PutChunk(engine.ChunkID{9}, index.Location{Pack: 7, Offset: 8, Length: 100, RawLength: 80})
 	w.SetMetaInt("nextpack", 8)
-	w.PutSegment("seg1", index.SegmentInfo{Records: 3, Size: 99})
+	w.PutSegment("seg1", index.SegmentInfo{Num: 4, Records: 3, Size: 99})
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestChunksPacksMeta(t *testing.T) {
 	}
 	var segs []string
 	ix.Segments(d, func(n string, i index.SegmentInfo) error { segs = append(segs, fmt.Sprint(n, i)); return nil })
-	if fmt.Sprint(segs) != "[seg1{3 99}]" {
+	if fmt.Sprint(segs) != "[seg1{4 3 99}]" {
 		t.Fatal(segs)
 	}
 	if err := ix.DropDest(d); err != nil {

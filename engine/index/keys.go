@@ -11,14 +11,15 @@ type Dest uint16
 
 // Key tables.
 const (
-	tChunk    = 'c'
-	tPack     = 'p'
-	tPackName = 'n'
-	tVersion  = 'v'
-	tStat     = 's'
-	tSegment  = 'g'
-	tMeta     = 'm'
-	tMark     = 'k' // scratch space for prune's mark phase
+	tChunk      = 'c'
+	tPack       = 'p'
+	tPackName   = 'n'
+	tVersion    = 'v'
+	tStat       = 's'
+	tSegment    = 'g'
+	tSegmentNum = 'G'
+	tMeta       = 'm'
+	tMark       = 'k' // scratch space for prune's mark phase
 )
 
 func prefix(t byte, d Dest) []byte {

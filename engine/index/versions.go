@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math"
 
@@ -31,20 +32,31 @@ func (ix *Index) History(d Dest, path string) ([]engine.Version, error) {
 }
 
 func decodeVersionAt(it Iterator) (engine.Version, error) {
+	v, _, err := decodeVersionSeg(it)
+	return v, err
+}
+
+// decodeVersionSeg decodes the version at the iterator and the number of
+// the segment that holds it.
+func decodeVersionSeg(it Iterator) (engine.Version, uint32, error) {
 	path, recorded, ok := splitVersionKey(it.Key()[3:])
 	if !ok {
-		return engine.Version{}, fmt.Errorf("index: malformed version key %q", it.Key())
+		return engine.Version{}, 0, fmt.Errorf("index: malformed version key %q", it.Key())
 	}
 	val, err := it.Value()
 	if err != nil {
-		return engine.Version{}, err
+		return engine.Version{}, 0, err
 	}
-	v, _, err := engine.ParseVersion(val, false)
+	if len(val) < 4 {
+		return engine.Version{}, 0, fmt.Errorf("version of %q: %w", path, engine.ErrBadRecord)
+	}
+	seg := binary.BigEndian.Uint32(val)
+	v, _, err := engine.ParseVersion(val[4:], false)
 	if err != nil {
-		return v, fmt.Errorf("version of %q: %w", path, err)
+		return v, 0, fmt.Errorf("version of %q: %w", path, err)
 	}
 	v.Path, v.Recorded = string(path), recorded
-	return v, nil
+	return v, seg, nil
 }
 
 // Entry is what a path looks like as of some moment.
@@ -161,13 +173,19 @@ func (ix *Index) visitPath(it Iterator, view View, fn func(Entry) error) error {
 	return nil
 }
 
+// Stored is a version with the number of the segment that holds it.
+type Stored struct {
+	engine.Version
+	Segment uint32
+}
+
 // Histories calls fn with every path of d and its versions, oldest first, in
 // path order. The slice is reused between calls. Used by prune and rebuilds.
-func (ix *Index) Histories(d Dest, fn func(path string, versions []engine.Version) error) error {
+func (ix *Index) Histories(d Dest, fn func(path string, versions []Stored) error) error {
 	it := ix.kv.Iterator(prefix(tVersion, d), false)
 	defer it.Close()
 	var cur []byte
-	var group []engine.Version
+	var group []Stored
 	flush := func() error {
 		if len(group) == 0 {
 			return nil
@@ -190,11 +208,11 @@ func (ix *Index) Histories(d Dest, fn func(path string, versions []engine.Versio
 			}
 			cur = append(cur[:0], path...)
 		}
-		v, err := decodeVersionAt(it)
+		v, seg, err := decodeVersionSeg(it)
 		if err != nil {
 			return err
 		}
-		group = append(group, v)
+		group = append(group, Stored{Version: v, Segment: seg})
 	}
 	return flush()
 }

@@ -50,9 +50,11 @@ func (w *Writer) DeletePack(p PackInfo) {
 	w.del(key(tPackName, w.d, p.Name[:]))
 }
 
-// PutVersion records a version (idempotent: same path and time, same key).
-func (w *Writer) PutVersion(v *engine.Version) {
-	w.buf = engine.AppendVersion(w.buf[:0], v, false)
+// PutVersion records a version (idempotent: same path and time, same key)
+// and the number of the segment that holds it at the destination.
+func (w *Writer) PutVersion(v *engine.Version, segment uint32) {
+	w.buf = binary.BigEndian.AppendUint32(w.buf[:0], segment)
+	w.buf = engine.AppendVersion(w.buf, v, false)
 	w.set(versionKey(w.d, v.Path, v.Recorded), w.buf)
 }
 
@@ -69,13 +71,15 @@ func (w *Writer) DeleteStat(path string) { w.del(key(tStat, w.d, []byte(path))) 
 
 // PutSegment records a segment as known (ingested).
 func (w *Writer) PutSegment(name string, info SegmentInfo) {
-	v := binary.BigEndian.AppendUint32(nil, info.Records)
-	v = binary.BigEndian.AppendUint64(v, uint64(info.Size))
-	w.set(key(tSegment, w.d, []byte(name)), v)
+	w.set(key(tSegment, w.d, []byte(name)), info.encode())
+	w.set(key(tSegmentNum, w.d, u32(info.Num)), []byte(name))
 }
 
 // DeleteSegment forgets a segment.
-func (w *Writer) DeleteSegment(name string) { w.del(key(tSegment, w.d, []byte(name))) }
+func (w *Writer) DeleteSegment(name string, num uint32) {
+	w.del(key(tSegment, w.d, []byte(name)))
+	w.del(key(tSegmentNum, w.d, u32(num)))
+}
 
 // SetMeta stores a small fact.
 func (w *Writer) SetMeta(name string, v []byte) { w.set(key(tMeta, w.d, []byte(name)), v) }

@@ -15,19 +15,22 @@ func (r *Repo) Commit(ctx context.Context, packs []FinishedPack, versions []engi
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	sw := r.newSegmentWriter()
+	ords := make([]int, len(versions))
 	for i := range versions {
-		if err := sw.add(ctx, &versions[i]); err != nil {
+		var err error
+		if ords[i], err = sw.add(ctx, &versions[i]); err != nil {
 			return err
 		}
 	}
 	if err := sw.flush(ctx); err != nil {
 		return err
 	}
+	base := sw.number()
 	w := r.ix.Writer(r.dest)
 	putPacks(w, packs)
 	for i := range versions {
 		v := &versions[i]
-		w.PutVersion(v)
+		w.PutVersion(v, base+uint32(ords[i]))
 		if v.Deleted {
 			w.DeleteStat(v.Path)
 		} else {
@@ -37,7 +40,7 @@ func (r *Repo) Commit(ctx context.Context, packs []FinishedPack, versions []engi
 	for _, s := range sw.out {
 		w.PutSegment(s.name, s.info)
 	}
-	w.SetMetaInt("nextpack", int64(r.nextPack.Load()))
+	r.saveCounters(w)
 	if err := w.Flush(); err != nil {
 		return fmt.Errorf("update index: %w", err)
 	}
@@ -51,4 +54,10 @@ func putPacks(w *index.Writer, packs []FinishedPack) {
 			w.PutChunk(e.ID, index.Location{Pack: p.Info.Num, Offset: e.Offset, Length: e.Length, RawLength: e.RawLength})
 		}
 	}
+}
+
+// saveCounters records the next pack and segment numbers.
+func (r *Repo) saveCounters(w *index.Writer) {
+	w.SetMetaInt("nextpack", int64(r.nextPack.Load()))
+	w.SetMetaInt("nextseg", int64(r.nextSeg.Load()))
 }

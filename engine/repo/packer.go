@@ -50,7 +50,9 @@ type openPack struct {
 const maxFinishing = 2
 
 // NewPacker returns a Packer writing to r's destination.
-func (r *Repo) NewPacker(ctx context.Context) *Packer {
+func (r *Repo) NewPacker(ctx context.Context) *Packer { return r.newPackerLocked(ctx) }
+
+func (r *Repo) newPackerLocked(ctx context.Context) *Packer {
 	return &Packer{r: r, ctx: ctx, slots: make(chan struct{}, maxFinishing)}
 }
 

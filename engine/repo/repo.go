@@ -186,6 +186,7 @@ type Repo struct {
 	chunker *chunk.Chunker
 
 	nextPack atomic.Uint32
+	nextSeg  atomic.Uint32
 	mu       sync.Mutex // guards Sync and Commit against each other
 }
 
@@ -226,6 +227,11 @@ func Open(ctx context.Context, b store.Backend, master crypt.MasterKey, ix *inde
 		return nil, err
 	}
 	r.nextPack.Store(uint32(max(next, 1)))
+	next, err = ix.MetaInt(dest, "nextseg")
+	if err != nil {
+		return nil, err
+	}
+	r.nextSeg.Store(uint32(max(next, 1)))
 	return r, nil
 }
 
@@ -265,3 +271,7 @@ func (r *Repo) metaSealer() *crypt.Sealer { return crypt.NewSealer(r.keys.Meta) 
 
 // Parallelism is how many goroutines CPU-bound stages use by default.
 func Parallelism() int { return max(1, runtime.GOMAXPROCS(0)) }
+
+// MetaSealer returns a sealer for r's metadata (pack tables, segments), for
+// checks outside this package. Not safe for concurrent use.
+func MetaSealer(r *Repo) *crypt.Sealer { return r.metaSealer() }

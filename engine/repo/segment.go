@@ -48,17 +48,30 @@ func (r *Repo) newSegmentWriter() *segmentWriter {
 	return &segmentWriter{r: r, buf: make([]byte, 4, 64<<10)}
 }
 
-func (s *segmentWriter) add(ctx context.Context, v *engine.Version) error {
+// add appends a record and returns the ordinal (in s.out) of the segment
+// it will be written in.
+func (s *segmentWriter) add(ctx context.Context, v *engine.Version) (int, error) {
 	rec := engine.AppendVersion(nil, v, true)
 	if len(s.buf)+len(rec)+binary.MaxVarintLen32 > maxSegmentRaw && s.count > 0 {
 		if err := s.flush(ctx); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	s.buf = binary.AppendUvarint(s.buf, uint64(len(rec)))
 	s.buf = append(s.buf, rec...)
 	s.count++
-	return nil
+	return len(s.out), nil
+}
+
+// number gives the written segments their numbers in the index and returns
+// the number of the first.
+func (s *segmentWriter) number() uint32 {
+	n := uint32(len(s.out))
+	base := s.r.nextSeg.Add(n) - n
+	for i := range s.out {
+		s.out[i].info.Num = base + uint32(i)
+	}
+	return base
 }
 
 func (s *segmentWriter) flush(ctx context.Context) error {

@@ -102,7 +102,7 @@ func (r *Repo) ingestPack(ctx context.Context, name index.PackName, size int64, 
 			w.PutChunk(e.ID, index.Location{Pack: info.Num, Offset: e.Offset, Length: e.Length, RawLength: e.RawLength})
 		}
 	}
-	w.SetMetaInt("nextpack", int64(r.nextPack.Load()))
+	r.saveCounters(w)
 	rep.NewPacks++
 	return w.Flush()
 }
@@ -173,12 +173,12 @@ func (r *Repo) syncSegments(ctx context.Context, rep *SyncReport) error {
 	}); err != nil {
 		return fmt.Errorf("list version segments: %w", err)
 	}
-	var missing []string
-	if err := r.ix.Segments(r.dest, func(name string, _ index.SegmentInfo) error {
+	missing := map[string]uint32{}
+	if err := r.ix.Segments(r.dest, func(name string, info index.SegmentInfo) error {
 		if _, ok := atDest[name]; ok {
 			delete(atDest, name)
 		} else {
-			missing = append(missing, name)
+			missing[name] = info.Num
 		}
 		return nil
 	}); err != nil {
@@ -186,8 +186,8 @@ func (r *Repo) syncSegments(ctx context.Context, rep *SyncReport) error {
 	}
 	rep.MissingSegments = len(missing)
 	w := r.ix.Writer(r.dest)
-	for _, name := range missing {
-		w.DeleteSegment(name)
+	for name, num := range missing {
+		w.DeleteSegment(name, num)
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -205,9 +205,10 @@ func (r *Repo) ingestSegment(ctx context.Context, name string, size int64, rep *
 	if err != nil {
 		return err
 	}
+	num := r.nextSeg.Add(1) - 1
 	w := r.ix.Writer(r.dest)
 	for i := range versions {
-		w.PutVersion(&versions[i])
+		w.PutVersion(&versions[i], num)
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -233,7 +234,8 @@ func (r *Repo) ingestSegment(ctx context.Context, name string, size int64, rep *
 			}
 		}
 	}
-	w.PutSegment(name, index.SegmentInfo{Records: uint32(len(versions)), Size: size})
+	w.PutSegment(name, index.SegmentInfo{Num: num, Records: uint32(len(versions)), Size: size})
+	r.saveCounters(w)
 	rep.NewSegments++
 	rep.NewVersions += len(versions)
 	return w.Flush()
@@ -246,5 +248,6 @@ func (r *Repo) RebuildIndex(ctx context.Context) (SyncReport, error) {
 		return SyncReport{}, fmt.Errorf("clear index: %w", err)
 	}
 	r.nextPack.Store(1)
+	r.nextSeg.Store(1)
 	return r.Sync(ctx)
 }

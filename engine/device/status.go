@@ -1,0 +1,75 @@
+package device
+
+import (
+	"context"
+	"time"
+
+	"github.com/cairnbackup/cairn/engine/config"
+	"github.com/cairnbackup/cairn/engine/index"
+	"github.com/cairnbackup/cairn/engine/selection"
+)
+
+// LastBackup is what the last pass to a destination did.
+type LastBackup struct {
+	Started  time.Time     `json:"started"`
+	Finished time.Time     `json:"finished"`
+	Took     time.Duration `json:"took"`
+	Files    int64         `json:"files"`
+	Changed  int64         `json:"changed"`
+	Errors   int           `json:"errors"`
+	Failed   string        `json:"failed,omitempty"` // why the pass stopped, if it did
+}
+
+// DestinationStatus describes one destination.
+type DestinationStatus struct {
+	config.Destination
+	Reachable   bool
+	Problem     string // why it cannot be used, in words
+	Packs       int64
+	StoredBytes int64
+	Files       int64 // live files and folders in the backup
+	LastBackup  *LastBackup
+	LastPrune   time.Time
+	LastVerify  time.Time
+}
+
+// Status is what `cairn status` and the app's home screen show.
+type Status struct {
+	Home          string
+	Selection     selection.Selection
+	Destinations  []DestinationStatus
+	IndexLSM      int64
+	IndexValueLog int64
+}
+
+// Status reports on every destination.
+func (d *Device) Status(ctx context.Context) Status {
+	s := Status{Home: d.home, Selection: d.cfg.Selection}
+	s.IndexLSM, s.IndexValueLog = d.ix.KV().Sizes()
+	for _, dst := range d.cfg.Destinations {
+		ds := DestinationStatus{Destination: dst}
+		if _, _, err := d.repo(ctx, dst.Name); err != nil {
+			ds.Problem = err.Error()
+		} else {
+			ds.Reachable = true
+		}
+		di := index.Dest(dst.Index)
+		d.ix.Packs(di, func(p index.PackInfo) error {
+			ds.Packs++
+			ds.StoredBytes += p.Size
+			return nil
+		})
+		d.ix.StatTree(di, "/", func(string, index.Stat) error {
+			ds.Files++
+			return nil
+		})
+		var lb LastBackup
+		if d.getMeta(di, "lastbackup", &lb) {
+			ds.LastBackup = &lb
+		}
+		d.getMeta(di, "lastprune", &ds.LastPrune)
+		d.getMeta(di, "lastverify", &ds.LastVerify)
+		s.Destinations = append(s.Destinations, ds)
+	}
+	return s
+}
