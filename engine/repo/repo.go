@@ -31,11 +31,13 @@ const DefaultPackSize = 32 << 20
 
 // Config is an archive's configuration, sealed at the destination.
 type Config struct {
-	Format   int          `json:"format"`
-	ID       string       `json:"id"`
-	Created  time.Time    `json:"created"`
-	Chunker  chunk.Params `json:"chunker"`
-	PackSize int64        `json:"pack_size"`
+	Format  int          `json:"format"`
+	ID      string       `json:"id"`
+	Created time.Time    `json:"created"`
+	Chunker chunk.Params `json:"chunker"`
+	// ChunkerVersion names the gear derivation and cut rule (chunk.Version).
+	ChunkerVersion int   `json:"chunker_version"`
+	PackSize       int64 `json:"pack_size"`
 }
 
 // marker is the plaintext object that says "this is a Cairn archive", so a
@@ -87,7 +89,7 @@ func Init(ctx context.Context, b store.Backend, password []byte, kdf crypt.KDFPa
 	var id [16]byte
 	rand.Read(id[:])
 	cfg := Config{Format: FormatVersion, ID: hex.EncodeToString(id[:]), Created: time.Now().UTC(),
-		Chunker: chunk.Default, PackSize: DefaultPackSize}
+		Chunker: chunk.Default, ChunkerVersion: chunk.Version, PackSize: DefaultPackSize}
 	if err := addKey(ctx, b, master, password, kdf); err != nil {
 		return master, err
 	}
@@ -213,6 +215,9 @@ func Open(ctx context.Context, b store.Backend, master crypt.MasterKey, ix *inde
 	}
 	if cfg.Format > FormatVersion {
 		return nil, fmt.Errorf("the archive was made by a newer version of Cairn (format %d); update Cairn", cfg.Format)
+	}
+	if cfg.ChunkerVersion > chunk.Version {
+		return nil, fmt.Errorf("the archive cuts files with chunker version %d, newer than this Cairn knows; update Cairn", cfg.ChunkerVersion)
 	}
 	if cfg.PackSize <= 0 || cfg.PackSize > pack.MaxSize/2 {
 		cfg.PackSize = DefaultPackSize
