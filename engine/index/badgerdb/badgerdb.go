@@ -112,17 +112,42 @@ func (i *iterator) Close() {
 	i.txn.Discard()
 }
 
-// Batch implements index.KV.
-func (d *DB) Batch() index.Batch { return &batch{wb: d.db.NewWriteBatch()} }
+// Batch implements index.KV. A batch can be used again after Flush or Cancel.
+func (d *DB) Batch() index.Batch { return &batch{db: d.db} }
 
-type batch struct{ wb *badger.WriteBatch }
+type batch struct {
+	db *badger.DB
+	wb *badger.WriteBatch
+}
+
+func (b *batch) get() *badger.WriteBatch {
+	if b.wb == nil {
+		b.wb = b.db.NewWriteBatch()
+	}
+	return b.wb
+}
 
 func (b *batch) Set(k, v []byte) error {
-	return b.wb.Set(append([]byte(nil), k...), append([]byte(nil), v...))
+	return b.get().Set(append([]byte(nil), k...), append([]byte(nil), v...))
 }
-func (b *batch) Delete(k []byte) error { return b.wb.Delete(append([]byte(nil), k...)) }
-func (b *batch) Flush() error          { return b.wb.Flush() }
-func (b *batch) Cancel()               { b.wb.Cancel() }
+
+func (b *batch) Delete(k []byte) error { return b.get().Delete(append([]byte(nil), k...)) }
+
+func (b *batch) Flush() error {
+	if b.wb == nil {
+		return nil
+	}
+	err := b.wb.Flush()
+	b.wb = nil
+	return err
+}
+
+func (b *batch) Cancel() {
+	if b.wb != nil {
+		b.wb.Cancel()
+		b.wb = nil
+	}
+}
 
 // quietLogger drops Badger's informational chatter; warnings and errors
 // that matter surface as returned errors.

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what building and testing Cairn needs on Debian/Ubuntu, only what
+# is missing. Safe to run again. Used by `make run` and `make test`.
+set -euo pipefail
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+pkg_missing() { ! dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
+# gcc builds the cgo parts (the zstd library; later Fyne).
+have gcc || need+=(gcc libc6-dev)
+have make || need+=(make)
+have git || need+=(git)
+# time(1) measures peak memory in benchmarks and tests.
+[ -x /usr/bin/time ] || need+=(time)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "deps: installing ${need[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if ! have go && [ ! -x /usr/local/go/bin/go ]; then
+  echo "deps: Go is missing: install Go 1.26 (https://go.dev/dl) into /usr/local/go" >&2
+  exit 1
+fi
