@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+
+	"github.com/cairnbackup/cairn/engine/selection"
 )
 
 func cmdFiles(ctx context.Context, e *env, args []string) error {
@@ -29,7 +32,12 @@ func cmdFiles(ctx context.Context, e *env, args []string) error {
 		if len(args) < 2 {
 			return usageErr("usage: cairn files exclude PATTERN...")
 		}
-		return d.Exclude(args[1:]...)
+		if err := d.Exclude(args[1:]...); errors.Is(err, selection.ErrBadPattern) {
+			return &codeError{exitUsage, err}
+		} else if err != nil {
+			return err
+		}
+		return nil
 	case "unexclude":
 		if len(args) < 2 {
 			return usageErr("usage: cairn files unexclude PATTERN...")

@@ -12,7 +12,7 @@ import (
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/index"
-	"github.com/cairnbackup/cairn/engine/internal/testtree"
+	"github.com/cairnbackup/cairn/internal/testtree"
 	"github.com/cairnbackup/cairn/engine/restore"
 )
 

@@ -115,3 +115,14 @@ func Umask() uint32 {
 	unix.Umask(m)
 	return uint32(m)
 }
+
+// CreateTrunc creates a file for writing, or empties an existing regular
+// file (never following a symlink).
+func (d *Dir) CreateTrunc(name string, mode uint32) (*os.File, error) {
+	fd, err := openat(d.fd(), name, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_NOFOLLOW|unix.O_CLOEXEC)
+	if err != nil {
+		return nil, d.pathErr("create", name, err)
+	}
+	unix.Fchmod(fd, mode)
+	return os.NewFile(uintptr(fd), join(d.path, name)), nil
+}

@@ -184,14 +184,14 @@ func (b *batch) file(t target, v engine.Version) error {
 		}
 		b.rememberLink(t, &v)
 	}
-	f := &fileTask{root: b.root, t: t, tmp: rn.tempName(), v: v, replace: replace}
+	f := &fileTask{root: b.root, t: t, tmp: tempName(t.name), v: v, replace: replace}
 	rn.prog.files.Add(1)
 	rn.prog.bytes.Add(v.Size)
 	if len(v.Chunks) == 0 {
 		if v.Size != 0 {
 			return fmt.Errorf("the archive records %d bytes but no data", v.Size)
 		}
-		fh, err := parent.Create(f.tmp, 0o600)
+		fh, err := parent.CreateTrunc(f.tmp, 0o600)
 		if err != nil {
 			return err
 		}
@@ -227,7 +227,8 @@ func (b *batch) symlink(t target, v engine.Version) error {
 			return err
 		}
 	}
-	tmp := b.rn.tempName()
+	tmp := tempName(t.name)
+	parent.Remove(tmp)
 	if err := parent.Symlink(v.LinkTarget, tmp); err != nil {
 		return err
 	}
@@ -255,7 +256,8 @@ func (b *batch) special(t target, v engine.Version) error {
 			return err
 		}
 	}
-	tmp := b.rn.tempName()
+	tmp := tempName(t.name)
+	parent.Remove(tmp)
 	if err := parent.Mknod(tmp, v.Type, 0o600, v.Rdev); err != nil {
 		if fs.IsPermission(err) {
 			return fmt.Errorf("%s files can only be recreated by the administrator (root): %w", v.Type, err)
@@ -292,7 +294,8 @@ func (b *batch) link(l pendingLink) {
 	if err == nil {
 		var parent *fs.Dir
 		if parent, err = b.dirs.open(l.t.dir, true); err == nil {
-			tmp := rn.tempName()
+			tmp := tempName(l.t.name)
+			parent.Remove(tmp)
 			if err = parent.Link(from, l.first.t.name, tmp); err == nil {
 				if err = parent.Rename(tmp, l.t.name); err != nil {
 					parent.Remove(tmp)

@@ -1,7 +1,6 @@
 package restore
 
 import (
-	"crypto/rand"
 	"fmt"
 	"io"
 	"os"
@@ -206,7 +205,7 @@ func (w *packWorker) write(f *fileTask, data []byte, off int64) error {
 		}
 		f.create.Do(func() {
 			var c *os.File
-			if c, f.createErr = parent.Create(f.tmp, 0o600); f.createErr == nil {
+			if c, f.createErr = parent.CreateTrunc(f.tmp, 0o600); f.createErr == nil {
 				c.Close()
 			}
 		})
@@ -274,4 +273,3 @@ func (rn *run) finalize(parent *fs.Dir, f *fileTask) error {
 	return nil
 }
 
-func randRead(b []byte) { rand.Read(b) }

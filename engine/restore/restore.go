@@ -2,6 +2,8 @@ package restore
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -26,8 +28,6 @@ type run struct {
 	umask  uint32
 	isRoot bool
 	names  *userIDs
-	tmpTag string
-	tmpSeq atomic.Int64
 
 	// links maps a hard-link identity to where its first path was restored.
 	links map[uint64]linkTarget
@@ -58,10 +58,8 @@ type restoreRoot struct {
 // Run restores opts.Paths from r.
 func Run(ctx context.Context, r *repo.Repo, opts Options) (Result, error) {
 	opts.applyDefaults()
-	var tag [6]byte
-	randRead(tag[:])
 	rn := &run{ctx: ctx, r: r, opts: opts, start: opts.Now(), umask: fs.Umask(), isRoot: fs.IsRoot(),
-		names: newUserIDs(), tmpTag: fmt.Sprintf(".cairn-restore-%x-", tag), links: map[uint64]linkTarget{}}
+		names: newUserIDs(), links: map[uint64]linkTarget{}}
 	stop := rn.startProgress()
 	defer stop()
 	for _, p := range opts.Paths {
@@ -173,8 +171,16 @@ func (rn *run) mode(v *engine.Version) uint32 {
 	return 0o666 &^ rn.umask
 }
 
-func (rn *run) tempName() string {
-	return fmt.Sprintf("%s%d", rn.tmpTag, rn.tmpSeq.Add(1))
+// tempName is where the entry name is written before it is renamed into
+// place: next to it, hidden, and the same on every run, so a restore that was
+// interrupted and is run again reuses (overwrites) its leftovers instead of
+// leaving them behind.
+func tempName(name string) string {
+	if len(name) <= 200 {
+		return "." + name + ".cairn-restore"
+	}
+	h := sha256.Sum256([]byte(name))
+	return ".cairn-restore-" + hex.EncodeToString(h[:12])
 }
 
 // resultAcc collects results from many goroutines.
