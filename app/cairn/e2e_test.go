@@ -216,13 +216,13 @@ func TestWrongPasswordIsSaidPlainly(t *testing.T) {
 func TestRestoreConflictsAndPermissions(t *testing.T) {
 	c := newCLI(t)
 	src, _ := c.setup(map[string]testtree.Node{
-		"a.txt":       {Data: "backed up a"},
-		"b.txt":       {Data: "backed up b"},
-		"c.txt":       {Data: "backed up c"},
-		"secret.txt":  {Data: "s", Mode: 0o600},
-		"script.sh":   {Data: "x", Mode: 0o750},
-		"sub/d.txt":   {Data: "backed up d"},
-		"sub/deep/e":  {Data: "e"},
+		"a.txt":      {Data: "backed up a"},
+		"b.txt":      {Data: "backed up b"},
+		"c.txt":      {Data: "backed up c"},
+		"secret.txt": {Data: "s", Mode: 0o600},
+		"script.sh":  {Data: "x", Mode: 0o750},
+		"sub/d.txt":  {Data: "backed up d"},
+		"sub/deep/e": {Data: "e"},
 	})
 	c.ok("backup")
 	write := func(name, data string) { os.WriteFile(filepath.Join(src, name), []byte(data), 0o644) }

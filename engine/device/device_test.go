@@ -12,8 +12,8 @@ import (
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/index"
-	"github.com/cairnbackup/cairn/internal/testtree"
 	"github.com/cairnbackup/cairn/engine/restore"
+	"github.com/cairnbackup/cairn/internal/testtree"
 )
 
 // everything is a tree with each kind of entry Cairn must bring back.

@@ -272,4 +272,3 @@ func (rn *run) finalize(parent *fs.Dir, f *fileTask) error {
 	rn.prog.setCurrent(f.v.Path)
 	return nil
 }
-
