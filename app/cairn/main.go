@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -198,6 +199,11 @@ func newFlags(name string, e *env) *flag.FlagSet {
 }
 
 // openDevice opens the home folder, or says why it cannot.
+// CAIRN_TEST_PACK_SIZE makes new archives use small packs (tests only).
 func openDevice(e *env) (*device.Device, error) {
-	return device.Open(e.home, device.Options{})
+	var o device.Options
+	if s := e.getenv("CAIRN_TEST_PACK_SIZE"); s != "" {
+		o.PackSize, _ = strconv.ParseInt(s, 10, 64)
+	}
+	return device.Open(e.home, o)
 }

@@ -70,7 +70,7 @@ func (d *Device) AddFolderDestination(ctx context.Context, name, path string, pa
 		if err != nil {
 			return res, err
 		}
-		if master, err = repo.Init(ctx, b, pw, kdf); err != nil {
+		if master, err = repo.Init(ctx, b, pw, repo.InitOptions{KDF: kdf, PackSize: d.packSize}); err != nil {
 			return res, err
 		}
 		if id, _, err = repo.Exists(ctx, b); err != nil {

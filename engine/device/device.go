@@ -21,11 +21,12 @@ import (
 
 // Device is this computer's backup set.
 type Device struct {
-	home    string // Cairn's own folder: config, index, key cache
-	userDir string // the person's home folder ("~")
-	goos    string
-	cfg     *config.Config
-	ix      *index.Index
+	home     string // Cairn's own folder: config, index, key cache
+	userDir  string // the person's home folder ("~")
+	goos     string
+	cfg      *config.Config
+	ix       *index.Index
+	packSize int64
 
 	mu    sync.Mutex
 	repos map[string]*repo.Repo
@@ -35,8 +36,9 @@ type Device struct {
 type Options struct {
 	// UserHome is the person's home folder; default os.UserHomeDir.
 	UserHome string
-	// KDF is the cost of deriving keys from passwords; default crypt.DefaultKDF.
-	KDF *crypt.KDFParams
+	// PackSize is the pack size of archives created from now on (0: the
+	// default). Tests use small packs.
+	PackSize int64
 }
 
 // Open opens (creating if needed) the Cairn home folder.
@@ -60,7 +62,7 @@ func Open(home string, opts Options) (*Device, error) {
 		return nil, err
 	}
 	return &Device{home: abs, userDir: opts.UserHome, goos: runtime.GOOS, cfg: cfg,
-		ix: index.New(db), repos: map[string]*repo.Repo{}}, nil
+		ix: index.New(db), repos: map[string]*repo.Repo{}, packSize: opts.PackSize}, nil
 }
 
 // Close closes the index and the destinations.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -206,14 +207,63 @@ func Lutimes(path string, mtime int64) error {
 
 // OpenFile opens the regular file at an absolute path for reading without
 // following a final symlink or touching its access time where allowed.
+// Paths longer than the OS accepts in one call are opened folder by folder.
 func OpenFile(path string) (*os.File, error) {
+	dirfd, name := unix.AT_FDCWD, path
+	if len(path) >= unix.PathMax {
+		d, err := openDirLong(dir(path))
+		if err != nil {
+			return nil, &os.PathError{Op: "open", Path: path, Err: err}
+		}
+		defer unix.Close(d)
+		dirfd, name = d, base(path)
+	}
 	flags := unix.O_RDONLY | unix.O_NOFOLLOW | unix.O_CLOEXEC | unix.O_NONBLOCK
-	fd, err := openat(unix.AT_FDCWD, path, flags|noatime)
+	fd, err := openat(dirfd, name, flags|noatime)
 	if err == unix.EPERM && noatime != 0 {
-		fd, err = openat(unix.AT_FDCWD, path, flags)
+		fd, err = openat(dirfd, name, flags)
 	}
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
 	return os.NewFile(uintptr(fd), path), nil
 }
+
+// openDirLong opens a folder whose path may exceed PATH_MAX, a few
+// elements at a time.
+func openDirLong(path string) (int, error) {
+	fd, err := openat(unix.AT_FDCWD, "/", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC)
+	if err != nil {
+		return -1, err
+	}
+	rest := strings.TrimPrefix(path, "/")
+	for rest != "" {
+		piece := rest
+		if len(piece) > 2048 {
+			cut := strings.LastIndexByte(piece[:2048], '/')
+			if cut <= 0 {
+				unix.Close(fd)
+				return -1, unix.ENAMETOOLONG
+			}
+			piece = piece[:cut]
+		}
+		rest = strings.TrimPrefix(rest[len(piece):], "/")
+		next, err := openat(fd, piece, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC)
+		unix.Close(fd)
+		if err != nil {
+			return -1, err
+		}
+		fd = next
+	}
+	return fd, nil
+}
+
+func dir(p string) string {
+	i := strings.LastIndexByte(p, '/')
+	if i <= 0 {
+		return "/"
+	}
+	return p[:i]
+}
+
+func base(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }

@@ -76,3 +76,22 @@ func (ix *Index) Pending(d Dest) ([]uint32, error) {
 	}
 	return out, nil
 }
+
+// SetDamaged records a pack found damaged: Sync no longer reads it in, and
+// prune deletes it. ClearDamaged forgets the note.
+func (w *Writer) SetDamaged(name PackName)   { w.set(key(tMeta, w.d, []byte("damaged/"), name[:]), nil) }
+func (w *Writer) ClearDamaged(name PackName) { w.del(key(tMeta, w.d, []byte("damaged/"), name[:])) }
+
+// Damaged returns the packs noted as damaged.
+func (ix *Index) Damaged(d Dest) ([]PackName, error) {
+	p := key(tMeta, d, []byte("damaged/"))
+	it := ix.kv.Iterator(p, true)
+	defer it.Close()
+	var out []PackName
+	for ; it.Valid(); it.Next() {
+		var n PackName
+		copy(n[:], it.Key()[len(p):])
+		out = append(out, n)
+	}
+	return out, nil
+}

@@ -243,7 +243,30 @@ func (r *Repo) CollectGarbage(ctx context.Context, o GCOptions) (GCStats, error)
 		return st, err
 	}
 	drop, repack := r.choosePacks(use, o)
-	return st, r.rewritePacks(ctx, drop, repack, o, &st)
+	if err := r.rewritePacks(ctx, drop, repack, o, &st); err != nil {
+		return st, err
+	}
+	return st, r.removeDamaged(ctx, &st)
+}
+
+// removeDamaged deletes the packs verify or Sync found damaged: nothing in
+// the index uses them any more.
+func (r *Repo) removeDamaged(ctx context.Context, st *GCStats) error {
+	damaged, err := r.ix.Damaged(r.dest)
+	if err != nil {
+		return err
+	}
+	w := r.ix.Writer(r.dest)
+	for _, n := range damaged {
+		size, _ := r.backend.Stat(ctx, store.KindPack, n.String())
+		if err := r.backend.Remove(ctx, store.KindPack, n.String()); err != nil {
+			return err
+		}
+		st.BytesFreed += size
+		st.PacksDeleted++
+		w.ClearDamaged(n)
+	}
+	return w.Flush()
 }
 
 // mark records every chunk any version in the index uses.

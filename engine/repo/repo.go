@@ -75,9 +75,21 @@ func Exists(ctx context.Context, b store.Backend) (string, bool, error) {
 	return m.ID, true, nil
 }
 
+// InitOptions configure a new archive.
+type InitOptions struct {
+	KDF crypt.KDFParams
+	// PackSize is the size at which packs are closed; default DefaultPackSize.
+	// Tests make it small to get many packs from little data.
+	PackSize int64
+}
+
 // Init creates a new archive at b, protected by password, and returns its
 // master key.
-func Init(ctx context.Context, b store.Backend, password []byte, kdf crypt.KDFParams) (crypt.MasterKey, error) {
+func Init(ctx context.Context, b store.Backend, password []byte, o InitOptions) (crypt.MasterKey, error) {
+	kdf := o.KDF
+	if o.PackSize <= 0 {
+		o.PackSize = DefaultPackSize
+	}
 	master, err := crypt.NewMasterKey()
 	if err != nil {
 		return master, err
@@ -89,7 +101,7 @@ func Init(ctx context.Context, b store.Backend, password []byte, kdf crypt.KDFPa
 	var id [16]byte
 	rand.Read(id[:])
 	cfg := Config{Format: FormatVersion, ID: hex.EncodeToString(id[:]), Created: time.Now().UTC(),
-		Chunker: chunk.Default, ChunkerVersion: chunk.Version, PackSize: DefaultPackSize}
+		Chunker: chunk.Default, ChunkerVersion: chunk.Version, PackSize: o.PackSize}
 	if err := addKey(ctx, b, master, password, kdf); err != nil {
 		return master, err
 	}
@@ -219,7 +231,7 @@ func Open(ctx context.Context, b store.Backend, master crypt.MasterKey, ix *inde
 	if cfg.ChunkerVersion > chunk.Version {
 		return nil, fmt.Errorf("the archive cuts files with chunker version %d, newer than this Cairn knows; update Cairn", cfg.ChunkerVersion)
 	}
-	if cfg.PackSize <= 0 || cfg.PackSize > pack.MaxSize/2 {
+	if cfg.PackSize < 1<<16 || cfg.PackSize > pack.MaxSize/2 {
 		cfg.PackSize = DefaultPackSize
 	}
 	ch, err := chunk.New(cfg.Chunker, chunk.NewGear(keys.Gear[:]))

@@ -53,6 +53,13 @@ func (r *Repo) syncPacks(ctx context.Context, rep *SyncReport) error {
 	}); err != nil {
 		return fmt.Errorf("list packs at %s: %w", r.backend.Location(), err)
 	}
+	damaged, err := r.ix.Damaged(r.dest)
+	if err != nil {
+		return err
+	}
+	for _, n := range damaged {
+		delete(atDest, n) // reported already; prune removes it
+	}
 	var missing []index.PackInfo
 	if err := r.ix.Packs(r.dest, func(p index.PackInfo) error {
 		if _, ok := atDest[p.Name]; ok {
@@ -86,7 +93,9 @@ func (r *Repo) ingestPack(ctx context.Context, name index.PackName, size int64, 
 		// A pack cut short by a crash is never renamed into place, so this is
 		// damage at the destination; its chunks will be stored again.
 		rep.DamagedPacks = append(rep.DamagedPacks, name.String())
-		return nil
+		w := r.ix.Writer(r.dest)
+		w.SetDamaged(name)
+		return w.Flush()
 	}
 	if err != nil {
 		return fmt.Errorf("read pack %s: %w", name, err)

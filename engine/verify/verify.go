@@ -128,6 +128,7 @@ func checkPacks(ctx context.Context, r *repo.Repo, o Options, rep *Report) (*bad
 	}
 	var mu sync.Mutex
 	var done atomic.Int64
+	var damagedPacks []index.PackInfo
 	work := make(chan index.PackInfo)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
@@ -153,6 +154,7 @@ func checkPacks(ctx context.Context, r *repo.Repo, o Options, rep *Report) (*bad
 				if damaged != "" {
 					mu.Lock()
 					rep.DamagedPacks = append(rep.DamagedPacks, p.Name.String()+": "+damaged)
+					damagedPacks = append(damagedPacks, p)
 					mu.Unlock()
 					for _, id := range owners[p.Num] {
 						bad.add(id)
@@ -170,7 +172,14 @@ func checkPacks(ctx context.Context, r *repo.Repo, o Options, rep *Report) (*bad
 	}
 	sort.Strings(rep.DamagedPacks)
 	rep.DamagedChunks = int64(len(bad.m))
-	return bad, nil
+	// A damaged pack is no longer used: its chunks go from the index (below,
+	// in repair), the pack is noted so it is reported once, and prune deletes it.
+	w := r.Index().Writer(r.Dest())
+	for _, p := range damagedPacks {
+		w.DeletePack(p)
+		w.SetDamaged(p.Name)
+	}
+	return bad, w.Flush()
 }
 
 // checkPack checks one pack. It returns a description when the whole pack
@@ -200,6 +209,14 @@ func checkPack(ctx context.Context, r *repo.Repo, w *repo.Worker, p index.PackIn
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
 			return "", read, err
+		}
+		// Only chunks the index uses from this very place matter; the rest
+		// is garbage a prune will drop (an earlier repair may have stored
+		// a damaged chunk again elsewhere).
+		if loc, ok, err := r.Index().Chunk(r.Dest(), e.ID); err != nil {
+			return "", read, err
+		} else if !ok || loc.Pack != p.Num || loc.Offset != e.Offset {
+			continue
 		}
 		buf = slices.Grow(buf[:0], int(e.Length))[:e.Length]
 		if _, err := obj.ReadAt(buf, int64(e.Offset)); err != nil && err != io.EOF {
