@@ -41,6 +41,10 @@ type Options struct {
 	// FileError is called for each file or folder that could not be backed
 	// up; the pass goes on.
 	FileError func(FileError)
+
+	// afterRead is called (tests only) after each read of a file, before it
+	// is checked for changes.
+	afterRead func(path string, attempt int)
 }
 
 func (o *Options) applyDefaults(maxChunk int) {

@@ -97,7 +97,7 @@ func (rd *reader) file(job *fileJob) error {
 	p := rd.p
 	p.prog.setCurrent(job.path)
 	for n := 1; ; n++ {
-		again, err := rd.attempt(job, n == p.opts.ReadAttempts)
+		again, err := rd.attempt(job, n)
 		if err != nil || !again {
 			return err
 		}
@@ -106,8 +106,9 @@ func (rd *reader) file(job *fileJob) error {
 
 // attempt makes one read. It returns again=true when the file changed and
 // another attempt should be made.
-func (rd *reader) attempt(job *fileJob, last bool) (again bool, err error) {
+func (rd *reader) attempt(job *fileJob, n int) (again bool, err error) {
 	p := rd.p
+	last := n >= p.opts.ReadAttempts
 	f, err := fs.OpenFile(job.path)
 	if err != nil {
 		if fs.IsNotExist(err) { // gone since the walk
@@ -139,6 +140,9 @@ func (rd *reader) attempt(job *fileJob, last bool) (again bool, err error) {
 		}
 		p.fail(job.path, fmt.Errorf("read: %w", readErr))
 		return false, nil
+	}
+	if p.opts.afterRead != nil {
+		p.opts.afterRead(job.path, n)
 	}
 	after, err := fs.Fstat(f)
 	changed := err != nil || after.Size != before.Size || after.ModTime != before.ModTime ||

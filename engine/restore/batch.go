@@ -55,12 +55,20 @@ func (b *batch) add(e index.Entry) error {
 		return err
 	}
 	v := e.Version
-	full := path.Join(b.base, relUnder(v.Path, b.src))
-	if full == "" || full == "." {
+	rel := relUnder(v.Path, b.src)
+	// Check before joining: path.Join would clean ".." away silently.
+	if err := checkElements(rel); err != nil {
+		b.rn.fail(v.Path, err)
 		return nil
 	}
-	if err := checkElements(full); err != nil {
-		b.rn.fail(v.Path, err)
+	full := rel
+	switch {
+	case b.base != "" && rel != "":
+		full = b.base + "/" + rel
+	case b.base != "":
+		full = b.base
+	}
+	if full == "" {
 		return nil
 	}
 	for _, s := range b.skipped {

@@ -1,0 +1,161 @@
+package backup
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/index"
+	"github.com/cairnbackup/cairn/engine/repo"
+	"github.com/cairnbackup/cairn/internal/testtree"
+)
+
+var ctx = context.Background()
+
+type fixture struct {
+	t   *testing.T
+	r   *repo.Repo
+	src string
+}
+
+func newFixture(t *testing.T, nodes map[string]testtree.Node) *fixture {
+	t.Helper()
+	f := &fixture{t: t, r: repo.TestRepo(t, 0), src: filepath.Join(t.TempDir(), "ana")}
+	testtree.Write(t, f.src, nodes)
+	return f
+}
+
+func (f *fixture) run(o Options) Result {
+	f.t.Helper()
+	o.Roots = []string{f.src}
+	res, err := Run(ctx, f.r, o)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return res
+}
+
+func (f *fixture) history(rel string) []engine.Version {
+	f.t.Helper()
+	vs, err := f.r.Index().History(f.r.Dest(), filepath.Join(f.src, rel))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return vs
+}
+
+func TestFileChangedWhileReadIsReadAgain(t *testing.T) {
+	f := newFixture(t, map[string]testtree.Node{"log.txt": {Data: "first state"}})
+	p := filepath.Join(f.src, "log.txt")
+	res := f.run(Options{afterRead: func(path string, attempt int) {
+		if path == p && attempt == 1 {
+			os.WriteFile(p, []byte("second state, longer"), 0o644)
+		}
+	}})
+	if len(res.Warnings) != 0 {
+		t.Fatalf("warnings: %v", res.Warnings)
+	}
+	vs := f.history("log.txt")
+	if len(vs) != 1 || vs[0].Size != int64(len("second state, longer")) || vs[0].Warning != "" {
+		t.Fatalf("recorded %+v", vs)
+	}
+}
+
+func TestFileThatKeepsChangingIsRecordedWithAWarning(t *testing.T) {
+	f := newFixture(t, map[string]testtree.Node{"busy.db": {Data: "0"}, "calm.txt": {Data: "calm"}})
+	p := filepath.Join(f.src, "busy.db")
+	attempts := 0
+	var warned []FileError
+	var mu sync.Mutex
+	res := f.run(Options{
+		afterRead: func(path string, attempt int) {
+			if path == p {
+				attempts = attempt
+				os.WriteFile(p, []byte(strings.Repeat("x", attempt+1)), 0o644)
+			}
+		},
+		FileError: func(fe FileError) { mu.Lock(); warned = append(warned, fe); mu.Unlock() },
+	})
+	if attempts != 3 {
+		t.Fatalf("read %d times, want 3", attempts)
+	}
+	if len(res.Warnings) != 1 || res.Warnings[0].Path != p || len(warned) != 1 || len(res.Errors) != 0 {
+		t.Fatalf("warnings %v, errors %v", res.Warnings, res.Errors)
+	}
+	vs := f.history("busy.db")
+	if len(vs) != 1 || !strings.Contains(vs[0].Warning, "changed while it was being read") {
+		t.Fatalf("version %+v", vs)
+	}
+	if vs := f.history("calm.txt"); len(vs) != 1 || vs[0].Warning != "" {
+		t.Fatalf("calm file: %+v", vs)
+	}
+}
+
+func TestClockSetBackStillOrdersVersions(t *testing.T) {
+	f := newFixture(t, map[string]testtree.Node{"a.txt": {Data: "v1"}})
+	now := time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
+	f.run(Options{Now: func() time.Time { return now }})
+	os.WriteFile(filepath.Join(f.src, "a.txt"), []byte("v2 is newer"), 0o644)
+	f.run(Options{Now: func() time.Time { return now.Add(-48 * time.Hour) }}) // clock went back two days
+	vs := f.history("a.txt")
+	if len(vs) != 2 || vs[1].Recorded <= vs[0].Recorded || vs[1].Size != 11 {
+		t.Fatalf("versions %+v", vs)
+	}
+	e, ok, _ := f.r.Index().At(f.r.Dest(), filepath.Join(f.src, "a.txt"), index.View{At: index.Latest})
+	if !ok || e.Version.Size != 11 {
+		t.Fatal("the newest content is not the current version")
+	}
+}
+
+func TestMissingRootMarksNothingDeleted(t *testing.T) {
+	f := newFixture(t, map[string]testtree.Node{"a.txt": {Data: "a"}, "sub/b.txt": {Data: "b"}})
+	f.run(Options{})
+	moved := f.src + "-unplugged"
+	os.Rename(f.src, moved)
+	defer os.Rename(moved, f.src)
+	res, err := Run(ctx, f.r, Options{Roots: []string{f.src}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Deleted != 0 || len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Err.Error(), "not there") {
+		t.Fatalf("deleted %d, errors %v", res.Deleted, res.Errors)
+	}
+}
+
+func TestTypeChangesAndVanishedFolders(t *testing.T) {
+	f := newFixture(t, map[string]testtree.Node{"x/inner.txt": {Data: "i"}, "y": {Data: "file"}, "z/deep/er.txt": {Data: "d"}})
+	f.run(Options{})
+	os.RemoveAll(filepath.Join(f.src, "x"))
+	os.WriteFile(filepath.Join(f.src, "x"), []byte("now a file"), 0o644)
+	os.Remove(filepath.Join(f.src, "y"))
+	os.Mkdir(filepath.Join(f.src, "y"), 0o755)
+	os.RemoveAll(filepath.Join(f.src, "z"))
+	res := f.run(Options{})
+	// x/inner.txt, z, z/deep, z/deep/er.txt are gone.
+	if res.Deleted != 4 {
+		t.Fatalf("deleted %d", res.Deleted)
+	}
+	var now []string
+	f.r.Index().Tree(f.r.Dest(), f.src, index.View{At: index.Latest}, func(e index.Entry) error {
+		now = append(now, strings.TrimPrefix(e.Version.Path, f.src)+":"+e.Version.Type.String())
+		return nil
+	})
+	if got := strings.Join(now, " "); got != ":dir /x:file /y:dir" {
+		t.Fatalf("as of now: %s", got)
+	}
+}
+
+func TestProgressIsReported(t *testing.T) {
+	f := newFixture(t, map[string]testtree.Node{"a": {Random: 3 << 20}, "b": {Data: "b"}})
+	var last Progress
+	calls := 0
+	f.run(Options{Progress: func(p Progress) { last = p; calls++ }})
+	if calls == 0 || last.Scanning || last.FilesRead != 2 || last.BytesRead != 3<<20+1 || last.BytesToRead != last.BytesRead {
+		t.Fatalf("last progress %+v after %d calls", last, calls)
+	}
+}
