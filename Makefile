@@ -16,8 +16,10 @@ deps:
 
 build: bin/cairn
 
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
 bin/cairn: $(GO_SOURCES)
-	$(GO) build -o bin/cairn ./app/cairn
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/cairn ./app/cairn
 
 # The desktop app comes with the GUI issue; until then `make run` builds the
 # command line and shows its status and usage.
@@ -38,9 +40,11 @@ test: deps lint build
 test-race: deps
 	$(GO) test -race -count=1 -timeout 30m ./engine/...
 
+# Side by side with restic, kopia and borg on the benchmark corpus; writes
+# docs/PERFORMANCE.md. About 10 minutes on an idle 2-core machine.
+# Example: make bench BENCHFLAGS='-runs 1'
 bench: deps build
-	bash bench/install-peers.sh
-	$(GO) run ./bench/cmd/cairnbench -cairn bin/cairn
+	bash bench/run.sh $(BENCHFLAGS)
 
 bench-unit:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./engine/...

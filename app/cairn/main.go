@@ -12,14 +12,20 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/compress"
 	"github.com/cairnbackup/cairn/engine/device"
 )
+
+// version is set at build time (-ldflags "-X main.version=...").
+var version = "0.1.0-dev"
 
 // Exit codes: part of the command line's contract.
 const (
@@ -75,7 +81,16 @@ func init() {
 	}
 }
 
+// memoryLimit is a soft ceiling for the Go heap: Cairn runs beside the
+// person's own programs, and its live data is small (file data in flight is
+// a fixed pool), so collecting garbage a little more often keeps its
+// footprint flat at a small cost in CPU. GOMEMLIMIT overrides it.
+const memoryLimit = 64 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	stop := startProfile()
 	code := run(os.Args[1:], os.Stdout, os.Stderr)
 	stop()
@@ -86,11 +101,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	global := flag.NewFlagSet("cairn", flag.ContinueOnError)
 	global.SetOutput(stderr)
 	home := global.String("home", "", "Cairn's folder for configuration, index and keys (also CAIRN_HOME)")
+	showVersion := global.Bool("version", false, "print the version and exit")
 	global.Usage = func() { usage(stderr) }
 	if err := global.Parse(args); err != nil {
 		return exitUsage
 	}
 	rest := global.Args()
+	if *showVersion || len(rest) > 0 && rest[0] == "version" {
+		fmt.Fprintf(stdout, "cairn %s (%s, zstd: %s)\n", version, runtime.Version(), compress.Implementation)
+		return exitOK
+	}
 	if len(rest) == 0 {
 		usage(stderr)
 		return exitUsage

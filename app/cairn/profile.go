@@ -1,9 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"runtime/trace"
+	"time"
 )
 
 // startProfile writes a CPU profile to $CAIRN_CPUPROFILE and a heap profile
@@ -28,6 +31,23 @@ func startProfile() func() {
 				pprof.Lookup("allocs").WriteTo(f, 0)
 				f.Close()
 			}
+		})
+	}
+	if p := os.Getenv("CAIRN_HEAPPROFILE"); p != "" {
+		go func() {
+			time.Sleep(1500 * time.Millisecond)
+			if f, err := os.Create(p); err == nil {
+				pprof.Lookup("heap").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
+	}
+	if os.Getenv("CAIRN_MEMSTATS") != "" {
+		stops = append(stops, func() {
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			fmt.Fprintf(os.Stderr, "memstats: heap sys %d MiB, heap in use %d MiB, stacks %d MiB, other sys %d MiB, total sys %d MiB, GCs %d\n",
+				m.HeapSys>>20, m.HeapInuse>>20, m.StackSys>>20, (m.Sys-m.HeapSys-m.StackSys)>>20, m.Sys>>20, m.NumGC)
 		})
 	}
 	return func() {

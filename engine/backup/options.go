@@ -22,7 +22,8 @@ type Options struct {
 	// Workers is how many goroutines hash, compress and seal. Default: one per core.
 	Workers int
 	// Blocks and BlockSize bound the memory holding file data in flight.
-	// Defaults: 6 blocks of 8 MiB (a block must hold at least one maximal chunk).
+	// Defaults: 6 blocks of twice the maximal chunk (4 MiB with the default
+	// chunker): enough to keep every worker busy, 24 MiB in all.
 	Blocks    int
 	BlockSize int
 	// CheckpointEvery is how often finished versions are committed. Default
@@ -55,7 +56,7 @@ func (o *Options) applyDefaults(maxChunk int) {
 		o.Workers = defaultWorkers()
 	}
 	if o.BlockSize < 2*maxChunk {
-		o.BlockSize = max(8<<20, 2*maxChunk)
+		o.BlockSize = 2 * maxChunk
 	}
 	if o.Blocks <= 0 {
 		o.Blocks = 6

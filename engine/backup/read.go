@@ -27,21 +27,34 @@ type attempt struct {
 	refs    atomic.Int64
 	info    fs.Info // as the open file was just before reading
 	pages   [][]engine.ChunkID
+	used    int // IDs in the last page
 	n       int
 	bytes   int64
 	warning string
 	discard bool // the file changed while being read: another attempt follows
 }
 
+// pageSize is the size of the extra pages of chunk IDs a file gets when it
+// grows past what its size promised.
 const pageSize = 256
+
+// sizePages prepares room for the chunk IDs of a file of size bytes: at
+// most size/minChunk+1 chunks, so usually one page suffices.
+func (a *attempt) sizePages(size int64, minChunk int) {
+	n := min(size/int64(minChunk)+1, 1<<16)
+	a.pages = [][]engine.ChunkID{make([]engine.ChunkID, n)}
+}
 
 // slot returns where the next chunk's ID goes. Pages never move, so workers
 // can write IDs while the reader adds chunks.
 func (a *attempt) slot() *engine.ChunkID {
-	if a.n%pageSize == 0 {
+	last := len(a.pages) - 1
+	if last < 0 || a.used == len(a.pages[last]) {
 		a.pages = append(a.pages, make([]engine.ChunkID, pageSize))
+		last, a.used = last+1, 0
 	}
-	s := &a.pages[a.n/pageSize][a.n%pageSize]
+	s := &a.pages[last][a.used]
+	a.used++
 	a.n++
 	return s
 }
@@ -50,9 +63,15 @@ func (a *attempt) chunkIDs() []engine.ChunkID {
 	if a.n == 0 {
 		return nil
 	}
+	if len(a.pages) == 1 {
+		return a.pages[0][:a.n:a.n]
+	}
 	ids := make([]engine.ChunkID, 0, a.n)
 	for i, pg := range a.pages {
-		ids = append(ids, pg[:min(pageSize, a.n-i*pageSize)]...)
+		if i == len(a.pages)-1 {
+			pg = pg[:a.used]
+		}
+		ids = append(ids, pg...)
 	}
 	return ids
 }
@@ -130,6 +149,7 @@ func (rd *reader) attempt(job *fileJob, n int) (again bool, err error) {
 		return false, nil // replaced by something else since the walk: the next pass sees it
 	}
 	a := &attempt{job: job, info: before}
+	a.sizePages(before.Size, p.r.Chunker().Params().Min)
 	a.refs.Store(1)
 	total, readErr := rd.cut(a, f, before.Size)
 	if readErr != nil {

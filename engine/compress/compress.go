@@ -3,6 +3,7 @@ package compress
 import (
 	"errors"
 	"fmt"
+	"sync"
 )
 
 // Algorithm identifies how a payload was compressed. Stored in the archive.
@@ -84,10 +85,26 @@ func (c *Compressor) worthTrying(src []byte) bool {
 	return false
 }
 
+// Decompressor decompresses payloads, reusing its decoder state. NOT safe
+// for concurrent use: one per goroutine.
+type Decompressor struct{ dec decoder }
+
+// NewDecompressor returns a Decompressor.
+func NewDecompressor() *Decompressor { return &Decompressor{dec: newDecoder()} }
+
+var decompressors = sync.Pool{New: func() any { return NewDecompressor() }}
+
+// Decompress is Decompressor.Decompress with a pooled Decompressor.
+func Decompress(dst []byte, algo Algorithm, payload []byte, rawLen int) ([]byte, error) {
+	d := decompressors.Get().(*Decompressor)
+	defer decompressors.Put(d)
+	return d.Decompress(dst, algo, payload, rawLen)
+}
+
 // Decompress appends the original of payload to dst. rawLen is the size the
 // original had (recorded when it was stored); anything else is ErrCorrupt, so
 // a forged payload cannot make Cairn allocate more than rawLen.
-func Decompress(dst []byte, algo Algorithm, payload []byte, rawLen int) ([]byte, error) {
+func (d *Decompressor) Decompress(dst []byte, algo Algorithm, payload []byte, rawLen int) ([]byte, error) {
 	switch algo {
 	case None:
 		if len(payload) != rawLen {
@@ -96,7 +113,7 @@ func Decompress(dst []byte, algo Algorithm, payload []byte, rawLen int) ([]byte,
 		return append(dst, payload...), nil
 	case Zstd:
 		n := len(dst)
-		out, err := decode(dst, payload, rawLen)
+		out, err := d.dec.decode(dst, payload, rawLen)
 		if err != nil {
 			return nil, fmt.Errorf("zstd: %v: %w", err, ErrCorrupt)
 		}

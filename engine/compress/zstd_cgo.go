@@ -30,7 +30,11 @@ func (e encoder) encode(dst, src []byte) ([]byte, error) {
 	return dst[:n+len(out)], nil
 }
 
-func decode(dst, payload []byte, rawLen int) ([]byte, error) {
+type decoder struct{ ctx ddzstd.Ctx }
+
+func newDecoder() decoder { return decoder{ctx: ddzstd.NewCtx()} }
+
+func (d decoder) decode(dst, payload []byte, rawLen int) ([]byte, error) {
 	if rawLen <= 0 || len(payload) == 0 {
 		return nil, errors.New("empty frame")
 	}
@@ -42,7 +46,7 @@ func decode(dst, payload []byte, rawLen int) ([]byte, error) {
 	}
 	// DecompressInto never writes past the buffer it is given; a frame that
 	// wants more fails instead of allocating.
-	k, err := ddzstd.DecompressInto(dst[n:n+rawLen], payload)
+	k, err := d.ctx.DecompressInto(dst[n:n+rawLen], payload)
 	if err != nil {
 		return nil, err
 	}

@@ -3,8 +3,6 @@
 package compress
 
 import (
-	"sync"
-
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -24,18 +22,19 @@ func newEncoder() encoder {
 
 func (e encoder) encode(dst, src []byte) ([]byte, error) { return e.enc.EncodeAll(src, dst), nil }
 
-var decoders = sync.Pool{New: func() any {
+type decoder struct{ d *zstd.Decoder }
+
+func newDecoder() decoder {
 	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
 		zstd.WithDecoderMaxMemory(64<<20))
 	if err != nil {
-		panic(err)
+		panic(err) // only on invalid options
 	}
-	return d
-}}
+	return decoder{d: d}
+}
 
-func decode(dst, payload []byte, rawLen int) ([]byte, error) {
-	d := decoders.Get().(*zstd.Decoder)
-	defer decoders.Put(d)
+func (dec decoder) decode(dst, payload []byte, rawLen int) ([]byte, error) {
+	d := dec.d
 	if cap(dst)-len(dst) < rawLen {
 		grown := make([]byte, len(dst), len(dst)+rawLen)
 		copy(grown, dst)

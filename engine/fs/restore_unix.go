@@ -6,8 +6,6 @@ import (
 	"os"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/cairnbackup/cairn/engine"
 )
 
 // The methods below operate on one entry of an open folder, by name. Names
@@ -75,24 +73,6 @@ func (d *Dir) Link(src *Dir, srcName, name string) error {
 	return d.pathErr("link", name, unix.Linkat(src.fd(), srcName, d.fd(), name, 0))
 }
 
-// Mknod creates a fifo, socket or device node.
-func (d *Dir) Mknod(name string, t engine.FileType, mode uint32, rdev uint64) error {
-	var kind uint32
-	switch t {
-	case engine.TypeFIFO:
-		kind = unix.S_IFIFO
-	case engine.TypeSocket:
-		kind = unix.S_IFSOCK
-	case engine.TypeCharDevice:
-		kind = unix.S_IFCHR
-	case engine.TypeBlockDevice:
-		kind = unix.S_IFBLK
-	default:
-		return d.pathErr("mknod", name, unix.EINVAL)
-	}
-	return d.pathErr("mknod", name, unix.Mknodat(d.fd(), name, kind|(mode&0o7777), int(rdev)))
-}
-
 // Chmod sets the mode of an entry that is not a symlink.
 func (d *Dir) Chmod(name string, mode uint32) error {
 	return d.pathErr("chmod", name, unix.Fchmodat(d.fd(), name, mode&0o7777, 0))
@@ -117,12 +97,21 @@ func Umask() uint32 {
 }
 
 // CreateTrunc creates a file for writing, or empties an existing regular
-// file (never following a symlink).
-func (d *Dir) CreateTrunc(name string, mode uint32) (*os.File, error) {
-	fd, err := openat(d.fd(), name, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_NOFOLLOW|unix.O_CLOEXEC)
+// file (never following a symlink). perm is applied less the umask, as
+// open(2) does.
+func (d *Dir) CreateTrunc(name string, perm uint32) (*os.File, error) {
+	fd, err := openat2(d.fd(), name, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_NOFOLLOW|unix.O_CLOEXEC, perm&0o777)
 	if err != nil {
 		return nil, d.pathErr("create", name, err)
 	}
-	unix.Fchmod(fd, mode)
 	return os.NewFile(uintptr(fd), join(d.path, name)), nil
+}
+
+func openat2(dirfd int, name string, flags int, perm uint32) (int, error) {
+	for {
+		fd, err := unix.Openat(dirfd, name, flags, perm)
+		if err != unix.EINTR {
+			return fd, err
+		}
+	}
 }

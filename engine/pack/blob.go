@@ -18,11 +18,12 @@ func SealChunk(s *crypt.Sealer, dst []byte, id [32]byte, plain []byte) ([]byte, 
 // Opener opens sealed chunks, reusing its buffers. Not safe for concurrent use.
 type Opener struct {
 	s   *crypt.Sealer
+	d   *compress.Decompressor
 	buf []byte
 }
 
 // NewOpener returns an Opener for chunks sealed under the data key of s.
-func NewOpener(s *crypt.Sealer) *Opener { return &Opener{s: s} }
+func NewOpener(s *crypt.Sealer) *Opener { return &Opener{s: s, d: compress.NewDecompressor()} }
 
 // Open authenticates a sealed blob and returns the chunk's plaintext
 // (decompressed), appended to dst. rawLen is the plaintext length the index
@@ -36,7 +37,7 @@ func (o *Opener) Open(dst []byte, id [32]byte, sealed []byte, rawLen int) ([]byt
 		return nil, fmt.Errorf("chunk %x: empty plaintext: %w", id[:4], ErrFormat)
 	}
 	o.buf = plain
-	out, err := compress.Decompress(dst, compress.Algorithm(plain[0]), plain[1:], rawLen)
+	out, err := o.d.Decompress(dst, compress.Algorithm(plain[0]), plain[1:], rawLen)
 	if err != nil {
 		return nil, fmt.Errorf("chunk %x: %w", id[:4], err)
 	}

@@ -36,6 +36,8 @@ type Packer struct {
 	done      []FinishedPack
 	err       error
 	stored    int64 // sealed bytes added
+
+	buffers sync.Pool // *bufio.Writer, reused across packs
 }
 
 type openPack struct {
@@ -99,7 +101,13 @@ func (p *Packer) open() (*openPack, error) {
 	if err != nil {
 		return nil, err
 	}
-	op := &openPack{num: p.r.nextPack.Add(1) - 1, up: up, bw: bufio.NewWriterSize(up, 1<<20)}
+	bw, _ := p.buffers.Get().(*bufio.Writer)
+	if bw == nil {
+		bw = bufio.NewWriterSize(up, 1<<20)
+	} else {
+		bw.Reset(up)
+	}
+	op := &openPack{num: p.r.nextPack.Add(1) - 1, up: up, bw: bw}
 	rand.Read(op.name[:])
 	if op.w, err = pack.NewWriter(op.bw); err != nil {
 		up.Abort()
@@ -149,6 +157,8 @@ func (p *Packer) finish(op *openPack) (FinishedPack, error) {
 	} else {
 		op.up.Abort()
 	}
+	op.bw.Reset(nil)
+	p.buffers.Put(op.bw)
 	if err != nil {
 		return FinishedPack{}, fmt.Errorf("store pack: %w", err)
 	}

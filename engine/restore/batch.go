@@ -199,12 +199,11 @@ func (b *batch) file(t target, v engine.Version) error {
 		if v.Size != 0 {
 			return fmt.Errorf("the archive records %d bytes but no data", v.Size)
 		}
-		fh, err := parent.CreateTrunc(f.tmp, 0o600)
+		fh, err := parent.CreateTrunc(f.tmp, rn.mode(&v))
 		if err != nil {
 			return err
 		}
-		fh.Close()
-		return rn.finalize(parent, f)
+		return rn.finalize(parent, f, fh)
 	}
 	b.files = append(b.files, f)
 	return nil

@@ -26,7 +26,7 @@ type need struct {
 // readWindow bounds one read from a pack: large enough for sequential
 // throughput, small enough to keep memory flat.
 const (
-	readWindow = 8 << 20
+	readWindow = 4 << 20
 	maxGap     = 256 << 10 // read through gaps smaller than this instead of seeking
 )
 
@@ -154,14 +154,20 @@ func (w *packWorker) pack(num uint32, needs []need) error {
 		}
 		i = j
 	}
-	for f, file := range w.open {
-		if err := file.Close(); err != nil {
+	// Files complete after this pack are finished with the handle already
+	// open; the others are closed for the worker of a later pack.
+	for f, fh := range w.open {
+		n := done[f]
+		delete(done, f)
+		if f.remaining.Add(-n) == 0 {
+			w.finish(f, fh)
+		} else if err := fh.Close(); err != nil {
 			w.failFile(f, err)
 		}
 	}
 	for f, n := range done {
 		if f.remaining.Add(-n) == 0 {
-			w.finish(f)
+			w.finish(f, nil)
 		}
 	}
 	return rn.ctx.Err()
@@ -203,17 +209,16 @@ func (w *packWorker) write(f *fileTask, data []byte, off int64) error {
 		if err != nil {
 			return err
 		}
-		f.create.Do(func() {
-			var c *os.File
-			if c, f.createErr = parent.CreateTrunc(f.tmp, 0o600); f.createErr == nil {
-				c.Close()
-			}
-		})
+		// The first worker to touch a file creates it and keeps the handle;
+		// workers of other packs open it.
+		f.create.Do(func() { fh, f.createErr = parent.CreateTrunc(f.tmp, w.b.rn.mode(&f.v)) })
 		if f.createErr != nil {
 			return f.createErr
 		}
-		if fh, err = parent.OpenWrite(f.tmp); err != nil {
-			return err
+		if fh == nil {
+			if fh, err = parent.OpenWrite(f.tmp); err != nil {
+				return err
+			}
 		}
 		w.open[f] = fh
 	}
@@ -225,7 +230,7 @@ func (w *packWorker) failNeeds(needs []need, err error) {
 	for _, n := range needs {
 		w.failFile(n.file, err)
 		if n.file.remaining.Add(-1) == 0 {
-			w.finish(n.file)
+			w.finish(n.file, nil)
 		}
 	}
 }
@@ -237,32 +242,49 @@ func (w *packWorker) failFile(f *fileTask, err error) {
 }
 
 // finish renames a complete file into place, or removes a failed one's
-// temporary file.
-func (w *packWorker) finish(f *fileTask) {
+// temporary file. fh, when not nil, is an open handle on it.
+func (w *packWorker) finish(f *fileTask, fh *os.File) {
 	parent, err := w.dirs.open(f.t.dir, false)
 	if err != nil {
+		if fh != nil {
+			fh.Close()
+		}
 		w.failFile(f, err)
 		return
 	}
 	if f.failed.Load() {
+		if fh != nil {
+			fh.Close()
+		}
 		parent.Remove(f.tmp)
 		return
 	}
-	if err := w.b.rn.finalize(parent, f); err != nil {
+	if fh == nil {
+		if fh, err = parent.OpenWrite(f.tmp); err != nil {
+			w.failFile(f, err)
+			parent.Remove(f.tmp)
+			return
+		}
+	}
+	if err := w.b.rn.finalize(parent, f, fh); err != nil {
 		w.failFile(f, err)
 	}
 }
 
-// finalize gives a written temporary file its size, metadata and name.
-func (rn *run) finalize(parent *fs.Dir, f *fileTask) error {
-	if f.replace {
-		if fh, err := parent.OpenWrite(f.tmp); err == nil {
-			fh.Sync()
-			fh.Close()
-		}
+// finalize gives a written temporary file its metadata (through its open
+// handle, which it closes) and its name.
+func (rn *run) finalize(parent *fs.Dir, f *fileTask, fh *os.File) error {
+	err := rn.applyMetaFile(fh, &f.v)
+	if err == nil && f.replace {
+		err = fh.Sync() // replacing a good file: make the new one durable first
 	}
-	rn.applyMeta(parent, f.tmp, &f.v)
-	if err := parent.Rename(f.tmp, f.t.name); err != nil {
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = parent.Rename(f.tmp, f.t.name)
+	}
+	if err != nil {
 		parent.Remove(f.tmp)
 		return err
 	}

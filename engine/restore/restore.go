@@ -21,13 +21,14 @@ import (
 
 // run is the state of one restore.
 type run struct {
-	ctx    context.Context
-	r      *repo.Repo
-	opts   Options
-	start  time.Time
-	umask  uint32
-	isRoot bool
-	names  *userIDs
+	ctx      context.Context
+	r        *repo.Repo
+	opts     Options
+	start    time.Time
+	umask    uint32
+	isRoot   bool
+	uid, gid uint32 // the process's, which new files get
+	names    *userIDs
 
 	// links maps a hard-link identity to where its first path was restored.
 	links map[uint64]linkTarget
@@ -59,7 +60,7 @@ type restoreRoot struct {
 func Run(ctx context.Context, r *repo.Repo, opts Options) (Result, error) {
 	opts.applyDefaults()
 	rn := &run{ctx: ctx, r: r, opts: opts, start: opts.Now(), umask: fs.Umask(), isRoot: fs.IsRoot(),
-		names: newUserIDs(), links: map[uint64]linkTarget{}}
+		uid: uint32(os.Geteuid()), gid: uint32(os.Getegid()), names: newUserIDs(), links: map[uint64]linkTarget{}}
 	stop := rn.startProgress()
 	defer stop()
 	for _, p := range opts.Paths {
@@ -158,6 +159,40 @@ func (rn *run) applyMeta(d *fs.Dir, name string, v *engine.Version) {
 		d.Chmod(name, rn.mode(v))
 	}
 	d.SetModTime(name, v.ModTime)
+}
+
+// applyMetaFile sets owner, mode and modification time of a file being
+// restored, through its handle, skipping what creating it already did (a
+// new file is the current user's, with the mode given less the umask).
+func (rn *run) applyMetaFile(fh *os.File, v *engine.Version) error {
+	if rn.opts.Perms == Original && rn.isRoot {
+		if uid, gid := rn.names.resolve(v); uid != rn.uid || gid != rn.gid {
+			if err := fh.Chown(int(uid), int(gid)); err != nil {
+				return err
+			}
+		}
+	}
+	if m := rn.mode(v); m != m&0o777&^rn.umask || rn.opts.Perms == Original && rn.isRoot && v.Mode&0o6000 != 0 {
+		if err := fh.Chmod(os.FileMode(m&0o777) | modeBits(m)); err != nil {
+			return err
+		}
+	}
+	return fs.Futimens(fh, v.ModTime)
+}
+
+// modeBits converts setuid, setgid and sticky to os.FileMode.
+func modeBits(m uint32) os.FileMode {
+	var b os.FileMode
+	if m&0o4000 != 0 {
+		b |= os.ModeSetuid
+	}
+	if m&0o2000 != 0 {
+		b |= os.ModeSetgid
+	}
+	if m&0o1000 != 0 {
+		b |= os.ModeSticky
+	}
+	return b
 }
 
 // mode is the permission a restored entry gets.

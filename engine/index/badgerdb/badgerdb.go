@@ -24,7 +24,7 @@ var _ index.KV = (*DB)(nil)
 // memory matters more than write throughput.
 func Options(dir string) badger.Options {
 	o := badger.DefaultOptions(dir)
-	o.MemTableSize = 8 << 20 // default 64 MiB; an incremental backup writes far less
+	o.MemTableSize = 4 << 20 // default 64 MiB; an incremental backup writes far less
 	o.NumMemtables = 2       // default 5
 	o.NumLevelZeroTables = 4 // fewer L0 tables before compaction starts
 	o.NumLevelZeroTablesStall = 8
