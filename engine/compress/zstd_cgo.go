@@ -4,6 +4,7 @@ package compress
 
 import (
 	"errors"
+	"runtime"
 
 	ddzstd "github.com/DataDog/zstd"
 )
@@ -12,6 +13,7 @@ import (
 const Implementation = "libzstd (cgo)"
 
 type encoder struct{ ctx ddzstd.Ctx }
+
 
 func newEncoder() encoder { return encoder{ctx: ddzstd.NewCtx()} }
 
@@ -24,6 +26,9 @@ func (e encoder) encode(dst, src []byte) ([]byte, error) {
 		dst = grown
 	}
 	out, err := e.ctx.CompressLevel(dst[n:need], src, Level)
+	// The library frees its C context in a finalizer; without this the
+	// context can be collected, and freed, while C is still using it.
+	runtime.KeepAlive(e.ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -47,6 +52,7 @@ func (d decoder) decode(dst, payload []byte, rawLen int) ([]byte, error) {
 	// DecompressInto never writes past the buffer it is given; a frame that
 	// wants more fails instead of allocating.
 	k, err := d.ctx.DecompressInto(dst[n:n+rawLen], payload)
+	runtime.KeepAlive(d.ctx) // see encode
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,7 @@ const Implementation = "klauspost/compress (pure Go)"
 type encoder struct{ enc *zstd.Encoder }
 
 func newEncoder() encoder {
-	e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest),
+	e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault),
 		zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
 	if err != nil {
 		panic(err) // only on invalid options

@@ -20,7 +20,6 @@ type batch struct {
 	base    string // its name under the root
 	dirs    *dirs
 	files   []*fileTask
-	links   []pendingLink
 	skipped []string // folders left out (Skip policy): everything below goes too
 }
 
@@ -39,6 +38,7 @@ type fileTask struct {
 
 type pendingLink struct {
 	first linkTarget
+	root  *restoreRoot
 	t     target
 	v     engine.Version
 }
@@ -187,7 +187,7 @@ func (b *batch) file(t target, v engine.Version) error {
 	}
 	if v.LinkID != 0 {
 		if first, ok := rn.links[v.LinkID]; ok {
-			b.links = append(b.links, pendingLink{first: first, t: t, v: v})
+			rn.pending = append(rn.pending, pendingLink{first: first, root: b.root, t: t, v: v})
 			return nil
 		}
 		b.rememberLink(t, &v)
@@ -280,27 +280,22 @@ func (b *batch) special(t target, v engine.Version) error {
 	return nil
 }
 
-// flush writes the planned files' contents, then the hard links to them.
+// flush hands the planned files to the content stage.
 func (b *batch) flush() error {
-	if err := b.writeContent(); err != nil {
-		return err
-	}
+	err := b.rn.content.send(b.files)
 	b.files = nil
-	for _, l := range b.links {
-		b.link(l)
-	}
-	b.links = nil
-	return nil
+	return err
 }
 
-func (b *batch) link(l pendingLink) {
-	rn := b.rn
-	src := newDirs(l.first.root.dir)
+// link makes a hard link to a file restored earlier (after all contents).
+func (rn *run) link(l pendingLink) {
+	src, dst := newDirs(l.first.root.dir), newDirs(l.root.dir)
 	defer src.closeAll()
+	defer dst.closeAll()
 	from, err := src.open(l.first.t.dir, false)
 	if err == nil {
 		var parent *fs.Dir
-		if parent, err = b.dirs.open(l.t.dir, true); err == nil {
+		if parent, err = dst.open(l.t.dir, true); err == nil {
 			tmp := tempName(l.t.name)
 			parent.Remove(tmp)
 			if err = parent.Link(from, l.first.t.name, tmp); err == nil {

@@ -1,6 +1,7 @@
 package restore
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -30,89 +31,165 @@ const (
 	maxGap     = 256 << 10 // read through gaps smaller than this instead of seeking
 )
 
-// writeContent writes every planned file, reading each pack once.
-func (b *batch) writeContent() error {
-	rn := b.rn
-	ix, d := rn.r.Index(), rn.r.Dest()
-	byPack := map[uint32][]need{}
-	for _, f := range b.files {
-		f.remaining.Store(int32(len(f.v.Chunks)))
-		var off int64
-		var missing engine.ChunkID
-		ok := true
-		for _, id := range f.v.Chunks {
-			loc, found, err := ix.Chunk(d, id)
-			if err != nil {
-				return err
-			}
-			if !found {
-				ok, missing = false, id
-				break
-			}
-			byPack[loc.Pack] = append(byPack[loc.Pack], need{loc: loc, id: id, file: f, off: off})
-			off += int64(loc.RawLength)
-		}
-		switch {
-		case !ok:
-			rn.fail(f.v.Path, fmt.Errorf("part of this version (chunk %s) is missing from the archive: %w", missing.Short(), engine.ErrDamaged))
-			f.failed.Store(true)
-		case off != f.v.Size:
-			rn.fail(f.v.Path, fmt.Errorf("the archive's chunks add up to %d bytes, not %d: %w", off, f.v.Size, engine.ErrDamaged))
-			f.failed.Store(true)
-		}
-	}
-	// Files already failed keep their needs out of the packs: drop them.
-	packs := make([]uint32, 0, len(byPack))
-	for num, needs := range byPack {
-		byPack[num] = slices.DeleteFunc(needs, func(n need) bool { return n.file.failed.Load() })
-		packs = append(packs, num)
-	}
-	for _, f := range b.files {
-		if f.failed.Load() {
-			f.remaining.Store(0)
-		}
-	}
-	slices.Sort(packs)
-	work := make(chan uint32)
+// content is the stage that writes file contents while the planner goes on:
+// batches of planned files come in, their chunks are located and grouped by
+// pack, and workers read the needed ranges of each pack and write every
+// chunk to every file that needs it.
+type content struct {
+	rn      *run
+	batches chan []*fileTask
+	jobs    chan packJob
+	g       *errgroup.Group
+	ctx     context.Context
+}
+
+type packJob struct {
+	num   uint32
+	needs []need
+}
+
+// contentBatch is how many files the planner hands on at once: small, so
+// writing starts at once; large enough that each pack's ranges are read in
+// few, large reads.
+const contentBatch = 512
+
+func (rn *run) startContent() *content {
 	g, ctx := errgroup.WithContext(rn.ctx)
-	g.Go(func() error {
-		defer close(work)
-		for _, num := range packs {
-			select {
-			case work <- num:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		return nil
-	})
+	c := &content{rn: rn, batches: make(chan []*fileTask, 2), jobs: make(chan packJob, 2*rn.opts.Workers), g: g, ctx: ctx}
+	g.Go(c.dispatch)
 	for i := 0; i < rn.opts.Workers; i++ {
 		g.Go(func() error {
-			w := &packWorker{b: b, opener: rn.r.NewWorker().Opener, dirs: newDirs(b.root.dir)}
-			defer w.dirs.closeAll()
-			for num := range work {
-				if err := w.pack(num, byPack[num]); err != nil {
+			w := &packWorker{rn: rn, opener: rn.r.NewWorker().Opener, dirs: map[*restoreRoot]*dirs{}}
+			defer w.closeDirs()
+			for job := range c.jobs {
+				if err := w.pack(job.num, job.needs); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
 	}
-	return g.Wait()
+	return c
+}
+
+// send hands a batch of planned files to the stage.
+func (c *content) send(files []*fileTask) error {
+	if len(files) == 0 {
+		return nil
+	}
+	select {
+	case c.batches <- files:
+		return nil
+	case <-c.ctx.Done():
+		return c.g.Wait()
+	}
+}
+
+// wait ends the stage once everything sent is written.
+func (c *content) wait() error {
+	close(c.batches)
+	return c.g.Wait()
+}
+
+// dispatch locates each batch's chunks and hands on one job per pack.
+func (c *content) dispatch() error {
+	defer close(c.jobs)
+	for files := range c.batches {
+		byPack, err := c.rn.locate(files)
+		if err != nil {
+			return err
+		}
+		packs := make([]uint32, 0, len(byPack))
+		for num := range byPack {
+			packs = append(packs, num)
+		}
+		slices.Sort(packs)
+		for _, num := range packs {
+			select {
+			case c.jobs <- packJob{num, byPack[num]}:
+			case <-c.ctx.Done():
+				return c.ctx.Err()
+			}
+		}
+	}
+	return nil
+}
+
+// locate finds where every chunk of files is stored, grouped by pack.
+// Files whose data is missing fail here.
+func (rn *run) locate(files []*fileTask) (map[uint32][]need, error) {
+	ix, d := rn.r.Index(), rn.r.Dest()
+	byPack := map[uint32][]need{}
+	for _, f := range files {
+		var off int64
+		var missing engine.ChunkID
+		ok := true
+		start := map[uint32]int{}
+		for _, id := range f.v.Chunks {
+			loc, found, err := ix.Chunk(d, id)
+			if err != nil {
+				return nil, err
+			}
+			if !found {
+				ok, missing = false, id
+				break
+			}
+			if _, seen := start[loc.Pack]; !seen {
+				start[loc.Pack] = len(byPack[loc.Pack])
+			}
+			byPack[loc.Pack] = append(byPack[loc.Pack], need{loc: loc, id: id, file: f, off: off})
+			off += int64(loc.RawLength)
+		}
+		var err error
+		switch {
+		case !ok:
+			err = fmt.Errorf("part of this version (chunk %s) is missing from the archive: %w", missing.Short(), engine.ErrDamaged)
+		case off != f.v.Size:
+			err = fmt.Errorf("the archive's chunks add up to %d bytes, not %d: %w", off, f.v.Size, engine.ErrDamaged)
+		}
+		if err != nil {
+			rn.fail(f.v.Path, err)
+			for num, i := range start { // take back what was added for this file
+				byPack[num] = byPack[num][:i]
+				if len(byPack[num]) == 0 {
+					delete(byPack, num)
+				}
+			}
+			continue
+		}
+		f.remaining.Store(int32(len(f.v.Chunks)))
+	}
+	return byPack, nil
 }
 
 // packWorker reads packs and writes their chunks to files. One per goroutine.
 type packWorker struct {
-	b      *batch
+	rn     *run
 	opener *pack.Opener
-	dirs   *dirs
+	dirs   map[*restoreRoot]*dirs
 	buf    []byte
 	plain  []byte
 	open   map[*fileTask]*os.File
 }
 
+// dirsFor returns the worker's folder handles under root.
+func (w *packWorker) dirsFor(root *restoreRoot) *dirs {
+	d, ok := w.dirs[root]
+	if !ok {
+		d = newDirs(root.dir)
+		w.dirs[root] = d
+	}
+	return d
+}
+
+func (w *packWorker) closeDirs() {
+	for _, d := range w.dirs {
+		d.closeAll()
+	}
+}
+
 func (w *packWorker) pack(num uint32, needs []need) error {
-	rn := w.b.rn
+	rn := w.rn
 	if len(needs) == 0 {
 		return nil
 	}
@@ -175,7 +252,7 @@ func (w *packWorker) pack(num uint32, needs []need) error {
 
 // blobs opens each distinct chunk of a window once and writes it wherever it is needed.
 func (w *packWorker) blobs(needs []need, buf []byte, base int64, done map[*fileTask]int32) {
-	rn := w.b.rn
+	rn := w.rn
 	for k := 0; k < len(needs); {
 		n := needs[k]
 		sealed := buf[int64(n.loc.Offset)-base : int64(n.loc.Offset)-base+int64(n.loc.Length)]
@@ -205,13 +282,13 @@ func (w *packWorker) blobs(needs []need, buf []byte, base int64, done map[*fileT
 func (w *packWorker) write(f *fileTask, data []byte, off int64) error {
 	fh, ok := w.open[f]
 	if !ok {
-		parent, err := w.dirs.open(f.t.dir, false)
+		parent, err := w.dirsFor(f.root).open(f.t.dir, false)
 		if err != nil {
 			return err
 		}
 		// The first worker to touch a file creates it and keeps the handle;
 		// workers of other packs open it.
-		f.create.Do(func() { fh, f.createErr = parent.CreateTrunc(f.tmp, w.b.rn.mode(&f.v)) })
+		f.create.Do(func() { fh, f.createErr = parent.CreateTrunc(f.tmp, w.rn.mode(&f.v)) })
 		if f.createErr != nil {
 			return f.createErr
 		}
@@ -237,14 +314,14 @@ func (w *packWorker) failNeeds(needs []need, err error) {
 
 func (w *packWorker) failFile(f *fileTask, err error) {
 	if f.failed.CompareAndSwap(false, true) {
-		w.b.rn.fail(f.v.Path, err)
+		w.rn.fail(f.v.Path, err)
 	}
 }
 
 // finish renames a complete file into place, or removes a failed one's
 // temporary file. fh, when not nil, is an open handle on it.
 func (w *packWorker) finish(f *fileTask, fh *os.File) {
-	parent, err := w.dirs.open(f.t.dir, false)
+	parent, err := w.dirsFor(f.root).open(f.t.dir, false)
 	if err != nil {
 		if fh != nil {
 			fh.Close()
@@ -266,7 +343,7 @@ func (w *packWorker) finish(f *fileTask, fh *os.File) {
 			return
 		}
 	}
-	if err := w.b.rn.finalize(parent, f, fh); err != nil {
+	if err := w.rn.finalize(parent, f, fh); err != nil {
 		w.failFile(f, err)
 	}
 }

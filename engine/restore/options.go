@@ -72,8 +72,6 @@ type Options struct {
 	// Workers read packs and write files in parallel. Default 3: one more
 	// than the cores of a small laptop, as workers also wait on the disk.
 	Workers int
-	// BatchFiles bounds how many files are planned at once (memory). Default 20,000.
-	BatchFiles int
 	// Now is the clock, used to name files moved aside. Default time.Now.
 	Now func() time.Time
 	// Progress is called about every 200 ms and at the end.
@@ -85,9 +83,6 @@ type Options struct {
 func (o *Options) applyDefaults() {
 	if o.Workers <= 0 {
 		o.Workers = 3
-	}
-	if o.BatchFiles <= 0 {
-		o.BatchFiles = 20000
 	}
 	if o.Now == nil {
 		o.Now = time.Now

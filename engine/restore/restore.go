@@ -30,8 +30,12 @@ type run struct {
 	uid, gid uint32 // the process's, which new files get
 	names    *userIDs
 
-	// links maps a hard-link identity to where its first path was restored.
-	links map[uint64]linkTarget
+	// links maps a hard-link identity to where its first path was restored;
+	// pending are the other paths, linked once all contents are written.
+	links   map[uint64]linkTarget
+	pending []pendingLink
+	content *content
+	roots   []*restoreRoot
 	// dirMeta lists folders whose mode and time are set at the very end.
 	dirMeta []dirMeta
 
@@ -63,12 +67,23 @@ func Run(ctx context.Context, r *repo.Repo, opts Options) (Result, error) {
 		uid: uint32(os.Geteuid()), gid: uint32(os.Getegid()), names: newUserIDs(), links: map[uint64]linkTarget{}}
 	stop := rn.startProgress()
 	defer stop()
+	rn.content = rn.startContent()
 	for _, p := range opts.Paths {
 		if err := rn.restorePath(p); err != nil {
+			rn.content.wait()
 			return rn.result(), err
 		}
 	}
+	if err := rn.content.wait(); err != nil {
+		return rn.result(), err
+	}
+	for _, l := range rn.pending {
+		rn.link(l)
+	}
 	rn.finishDirs()
+	for _, r := range rn.roots {
+		r.dir.Close()
+	}
 	return rn.result(), nil
 }
 
@@ -98,6 +113,7 @@ func (rn *run) restorePath(src string) error {
 		return fmt.Errorf("open %s: %w", parent, err)
 	}
 	root := &restoreRoot{dir: dir, path: parent}
+	rn.roots = append(rn.roots, root)
 	base := path.Base(src)
 	if src == "/" {
 		base = ""
@@ -115,7 +131,7 @@ func (rn *run) restorePath(src string) error {
 		if err := b.add(e); err != nil {
 			return err
 		}
-		if len(b.files) >= rn.opts.BatchFiles {
+		if len(b.files) >= contentBatch {
 			return b.flush()
 		}
 		return nil

@@ -39,7 +39,11 @@ func Write(t testing.TB, root string, nodes map[string]Node) {
 	for p := range nodes {
 		paths = append(paths, p)
 	}
-	sort.Strings(paths) // parents first, hard-link targets usually before links
+	sort.Strings(paths) // parents first
+	// Hard links last: their targets must exist.
+	sort.SliceStable(paths, func(i, j int) bool {
+		return nodes[paths[i]].HardLink == "" && nodes[paths[j]].HardLink != ""
+	})
 	var dirs []string
 	for _, p := range paths {
 		n := nodes[p]

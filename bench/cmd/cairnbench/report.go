@@ -280,7 +280,7 @@ func (b *bench) targetsTable() string {
 		if cok && bestName != "" {
 			q := ratio(best, cv)
 			row[5], row[6] = fmtRatio(q), "MISS"
-			if math.Round(q*100)/100 >= tg.need {
+			if q >= tg.need-1e-9 {
 				row[6] = "PASS"
 			}
 		} else if cok {
