@@ -14,7 +14,6 @@ const Implementation = "libzstd (cgo)"
 
 type encoder struct{ ctx ddzstd.Ctx }
 
-
 func newEncoder() encoder { return encoder{ctx: ddzstd.NewCtx()} }
 
 func (e encoder) encode(dst, src []byte) ([]byte, error) {
