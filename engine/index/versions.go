@@ -144,14 +144,63 @@ func (ix *Index) Tree(d Dest, root string, view View, fn func(Entry) error) erro
 			}
 		}
 	}
-	it := ix.kv.Iterator(key(tVersion, d, []byte(childPrefix(root))), false)
+	it := ix.kv.Iterator(key(tVersion, d, []byte(childPrefix(root))), true)
 	defer it.Close()
+	return scanPaths(it, view, fn)
+}
+
+// scanPaths walks every version key from the iterator's position, path by
+// path, stepping (no seeks: a path has few versions) and decoding only the
+// version each path shows as of view. it must be a keys-only iterator.
+func scanPaths(it Iterator, view View, fn func(Entry) error) error {
+	var cur []byte
 	for it.Valid() {
-		if err := ix.visitPath(it, view, fn); err != nil {
+		p, _, ok := splitVersionKey(it.Key()[3:])
+		if !ok {
+			return fmt.Errorf("index: malformed version key %q", it.Key())
+		}
+		cur = append(cur[:0], p...)
+		e, found, err := pickVersion(it, cur, view)
+		if err != nil {
 			return err
+		}
+		if found {
+			if err := fn(e); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// pickVersion consumes the keys of one path (newest first) and returns what
+// the path looks like as of view.
+func pickVersion(it Iterator, path []byte, view View) (Entry, bool, error) {
+	var e Entry
+	var deletedAt int64
+	decided, found := false, false
+	for ; it.Valid(); it.Next() {
+		p, rec, ok := splitVersionKey(it.Key()[3:])
+		if !ok || !bytes.Equal(p, path) {
+			break
+		}
+		if decided || rec > view.At {
+			continue
+		}
+		v, err := decodeVersionAt(it)
+		if err != nil {
+			return e, false, err
+		}
+		switch {
+		case !v.Deleted:
+			e, found, decided = Entry{Version: v, DeletedAt: deletedAt}, true, true
+		case !view.WithDeleted:
+			decided = true
+		case deletedAt == 0:
+			deletedAt = v.Recorded // shown as its last version before this deletion
+		}
+	}
+	return e, found, nil
 }
 
 // visitPath handles the path whose first version key it points at, then
