@@ -65,8 +65,20 @@ func TestUnchangedFilesAreNotReadAgain(t *testing.T) {
 	f.backup()
 	f.reopen()
 	res := f.backup()
-	if res.BytesRead != 0 || res.Versions != 0 || res.Unchanged == 0 {
-		t.Fatalf("second backup read %d bytes and recorded %d versions", res.BytesRead, res.Versions)
+	// (The folders above the selection, like /tmp, may change meanwhile and
+	// get a new version: they are not counted here.)
+	if res.BytesRead != 0 || res.New+res.Changed+res.Deleted != 0 || res.Unchanged == 0 {
+		t.Fatalf("second backup read %d bytes: %+v", res.BytesRead, res)
+	}
+	var changed []string
+	f.d.List(ctx, "", f.src, index.View{At: index.Latest}, true, func(e index.Entry) error {
+		if vs, _ := f.d.Versions(ctx, "", e.Version.Path); len(vs) > 1 {
+			changed = append(changed, e.Version.Path)
+		}
+		return nil
+	})
+	if len(changed) > 0 {
+		t.Fatalf("new versions of unchanged entries: %v", changed)
 	}
 }
 
