@@ -137,3 +137,45 @@ func TestAsideNames(t *testing.T) {
 		t.Errorf("temp name for a long name: %q", got)
 	}
 }
+
+// BenchmarkRestore measures restoring a tree of small and large files.
+func BenchmarkRestore(b *testing.B) {
+	r := repo.TestRepo(b, 0)
+	var versions []engine.Version
+	var total int64
+	p := r.NewPacker(ctx)
+	for i := 0; i < 200; i++ {
+		data := []byte(strings.Repeat("restored text ", 1000+i))
+		id := storeChunkB(b, r, p, data)
+		versions = append(versions, engine.Version{Path: "/src/f" + string(rune('a'+i%26)) + strings.Repeat("x", i/26),
+			Recorded: 1, Type: engine.TypeRegular, Size: int64(len(data)), Mode: 0o644, Chunks: []engine.ChunkID{id}})
+		total += int64(len(data))
+	}
+	versions = append(versions, engine.Version{Path: "/src", Recorded: 1, Type: engine.TypeDir, Mode: 0o755})
+	packs, err := p.Flush()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := r.Commit(ctx, packs, versions); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(total)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Run(ctx, r, Options{Paths: []string{"/src"}, To: b.TempDir(), View: index.View{At: index.Latest}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func storeChunkB(b *testing.B, r *repo.Repo, p *repo.Packer, data []byte) engine.ChunkID {
+	w := r.NewWorker()
+	id := engine.ChunkID(w.IDs.Sum(data))
+	plain, algo := w.Compressor.Compress([]byte{0}, data)
+	plain[0] = byte(algo)
+	sealed, _ := pack.SealChunk(w.Data, nil, id, plain)
+	if err := p.Add(id, sealed, len(data)); err != nil {
+		b.Fatal(err)
+	}
+	return id
+}
