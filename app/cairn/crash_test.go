@@ -62,10 +62,11 @@ func killWhen(t *testing.T, cmd *exec.Cmd, cond func() bool) bool {
 	return true
 }
 
+// countFiles counts the files in place (not restore's temporary files).
 func countFiles(dir string) int {
 	n := 0
 	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
+		if err == nil && d.Type().IsRegular() && !strings.HasSuffix(d.Name(), ".cairn-restore") {
 			n++
 		}
 		return nil
