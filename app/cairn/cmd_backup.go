@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/backup"
 	"github.com/cairnbackup/cairn/engine/device"
 )
@@ -33,7 +34,7 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 	res, err := d.Backup(ctx, *dest, device.BackupOptions{
 		Progress:   pr.backup,
 		PruneAfter: true,
-		FileError: func(fe backup.FileError) {
+		FileError: func(fe engine.FileError) {
 			mu.Lock()
 			defer mu.Unlock()
 			pr.clear()

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/device"
 	"github.com/cairnbackup/cairn/engine/index"
 	"github.com/cairnbackup/cairn/engine/restore"
@@ -65,7 +66,7 @@ func cmdRestore(ctx context.Context, e *env, args []string) error {
 		pr.draw(fmt.Sprintf("Restoring: %d %% — %d of %d files, %s of %s — %s", pct, s.FilesDone, s.Files,
 			size(s.BytesDone), size(s.Bytes), s.Current))
 	}
-	opts.FileError = func(fe restore.FileError) {
+	opts.FileError = func(fe engine.FileError) {
 		pr.clear()
 		fmt.Fprintf(e.stderr, "cairn: %s: %v\n", fe.Path, fe.Err)
 	}

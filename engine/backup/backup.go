@@ -105,17 +105,14 @@ func (p *pass) send(v engine.Version) error {
 }
 
 // fail reports a per-file problem; the pass goes on.
-func (p *pass) fail(path string, err error) {
-	fe := FileError{Path: path, Err: err}
-	p.res.addError(fe)
-	if p.opts.FileError != nil {
-		p.opts.FileError(fe)
-	}
-}
+func (p *pass) fail(path string, err error) { p.report(&p.res.errors, path, err) }
 
-func (p *pass) warn(path string, err error) {
-	fe := FileError{Path: path, Err: err}
-	p.res.addWarning(fe)
+// warn reports a file recorded with a warning.
+func (p *pass) warn(path string, err error) { p.report(&p.res.warnings, path, err) }
+
+func (p *pass) report(to *engine.Problems, path string, err error) {
+	fe := engine.FileError{Path: path, Err: err}
+	to.Add(fe)
 	if p.opts.FileError != nil {
 		p.opts.FileError(fe)
 	}
@@ -134,42 +131,20 @@ func (p *pass) recordedTime(prev int64) int64 {
 
 // resultAcc accumulates a Result from many goroutines.
 type resultAcc struct {
-	mu                             sync.Mutex
-	errors, warnings               []FileError
-	nErrors, nWarnings             int
+	errors, warnings               engine.Problems
 	seen, news, changed, unchanged atomic.Int64
 	deleted, dirs, versions        atomic.Int64
 	chunksStored, chunksDeduped    atomic.Int64
 }
 
-func (a *resultAcc) addError(fe FileError) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.nErrors++
-	if len(a.errors) < maxReported {
-		a.errors = append(a.errors, fe)
-	}
-}
-
-func (a *resultAcc) addWarning(fe FileError) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.nWarnings++
-	if len(a.warnings) < maxReported {
-		a.warnings = append(a.warnings, fe)
-	}
-}
-
 func (p *pass) result() Result {
 	a := &p.res
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	return Result{
 		FilesSeen: a.seen.Load(), New: a.news.Load(), Changed: a.changed.Load(), Unchanged: a.unchanged.Load(),
 		Deleted: a.deleted.Load(), Dirs: a.dirs.Load(), Versions: a.versions.Load(),
 		BytesRead: p.prog.bytesRead.Load(), BytesStored: p.packer.Stored(),
 		ChunksStored: a.chunksStored.Load(), ChunksDeduped: a.chunksDeduped.Load(),
-		Errors: append([]FileError(nil), a.errors...), Warnings: append([]FileError(nil), a.warnings...),
+		Errors: a.errors.List(), Warnings: a.warnings.List(),
 		Took: p.opts.Now().Sub(p.start),
 	}
 }

@@ -70,7 +70,7 @@ func TestFileThatKeepsChangingIsRecordedWithAWarning(t *testing.T) {
 	f := newFixture(t, map[string]testtree.Node{"busy.db": {Data: "0"}, "calm.txt": {Data: "calm"}})
 	p := filepath.Join(f.src, "busy.db")
 	attempts := 0
-	var warned []FileError
+	var warned []engine.FileError
 	var mu sync.Mutex
 	res := f.run(Options{
 		afterRead: func(path string, attempt int) {
@@ -79,7 +79,7 @@ func TestFileThatKeepsChangingIsRecordedWithAWarning(t *testing.T) {
 				os.WriteFile(p, []byte(strings.Repeat("x", attempt+1)), 0o644)
 			}
 		},
-		FileError: func(fe FileError) { mu.Lock(); warned = append(warned, fe); mu.Unlock() },
+		FileError: func(fe engine.FileError) { mu.Lock(); warned = append(warned, fe); mu.Unlock() },
 	})
 	if attempts != 3 {
 		t.Fatalf("read %d times, want 3", attempts)

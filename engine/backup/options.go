@@ -3,6 +3,8 @@ package backup
 import (
 	"time"
 
+	"github.com/cairnbackup/cairn/engine"
+
 	"github.com/cairnbackup/cairn/engine/selection"
 )
 
@@ -41,7 +43,7 @@ type Options struct {
 	ProgressEvery time.Duration
 	// FileError is called for each file or folder that could not be backed
 	// up; the pass goes on.
-	FileError func(FileError)
+	FileError func(engine.FileError)
 
 	// afterRead is called (tests only) after each read of a file, before it
 	// is checked for changes.
@@ -93,12 +95,6 @@ type Progress struct {
 	Elapsed     time.Duration
 }
 
-// FileError is a file or folder that could not be backed up.
-type FileError struct {
-	Path string
-	Err  error
-}
-
 // Result sums up a pass.
 type Result struct {
 	FilesSeen     int64
@@ -112,10 +108,7 @@ type Result struct {
 	ChunksStored  int64
 	ChunksDeduped int64
 	Versions      int64
-	Errors        []FileError // could not be read: not safe
-	Warnings      []FileError // recorded, but possibly not a consistent copy
+	Errors        []engine.FileError // could not be read: not safe
+	Warnings      []engine.FileError // recorded, but possibly not a consistent copy
 	Took          time.Duration
 }
-
-// maxReported bounds the errors kept in Result (all are counted and passed to FileError).
-const maxReported = 1000

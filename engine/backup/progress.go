@@ -2,7 +2,8 @@ package backup
 
 import (
 	"sync/atomic"
-	"time"
+
+	"github.com/cairnbackup/cairn/engine"
 )
 
 // progress holds the counters behind Progress.
@@ -34,24 +35,5 @@ func (p *pass) startProgress() func() {
 	if p.opts.Progress == nil {
 		return func() {}
 	}
-	done := make(chan struct{})
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		t := time.NewTicker(p.opts.ProgressEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-t.C:
-				p.opts.Progress(p.snapshot())
-			case <-done:
-				return
-			}
-		}
-	}()
-	return func() {
-		close(done)
-		<-stopped
-		p.opts.Progress(p.snapshot())
-	}
+	return engine.Every(p.opts.ProgressEvery, func() { p.opts.Progress(p.snapshot()) })
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/backup"
 	"github.com/cairnbackup/cairn/engine/repo"
 )
@@ -12,7 +13,7 @@ import (
 // BackupOptions are the caller's hooks for a pass.
 type BackupOptions struct {
 	Progress  func(backup.Progress)
-	FileError func(backup.FileError)
+	FileError func(engine.FileError)
 	// PruneAfter applies retention after the pass when it is due (once a
 	// day by default).
 	PruneAfter bool

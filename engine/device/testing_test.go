@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/backup"
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/index"
@@ -60,8 +61,8 @@ func (f *fixture) reopen() {
 
 func (f *fixture) backup() backup.Result {
 	f.t.Helper()
-	var errs []backup.FileError
-	res, err := f.d.Backup(ctx, "", BackupOptions{FileError: func(fe backup.FileError) { errs = append(errs, fe) }})
+	var errs []engine.FileError
+	res, err := f.d.Backup(ctx, "", BackupOptions{FileError: func(fe engine.FileError) { errs = append(errs, fe) }})
 	if err != nil {
 		f.t.Fatal(err)
 	}

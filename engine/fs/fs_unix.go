@@ -4,7 +4,6 @@ package fs
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -110,16 +109,7 @@ func openat(dirfd int, name string, flags int) (int, error) {
 	}
 }
 
-// Lstat describes the object at an absolute path without following a final symlink.
-func Lstat(path string) (Info, error) {
-	var st unix.Stat_t
-	if err := unix.Lstat(path, &st); err != nil {
-		return Info{}, &os.PathError{Op: "lstat", Path: path, Err: err}
-	}
-	return infoOf(&st), nil
-}
-
-// Stat is Lstat but follows symlinks.
+// Stat describes the object at an absolute path, following symlinks.
 func Stat(path string) (Info, error) {
 	var st unix.Stat_t
 	if err := unix.Stat(path, &st); err != nil {
@@ -176,33 +166,6 @@ func IsNotExist(err error) bool { return errors.Is(err, os.ErrNotExist) }
 // IsPermission reports whether err is a permission problem.
 func IsPermission(err error) bool {
 	return errors.Is(err, os.ErrPermission) || errors.Is(err, unix.EPERM)
-}
-
-// Mknod creates a fifo, socket or device node at path.
-func Mknod(path string, t engine.FileType, mode uint32, rdev uint64) error {
-	var kind uint32
-	switch t {
-	case engine.TypeFIFO:
-		kind = unix.S_IFIFO
-	case engine.TypeSocket:
-		kind = unix.S_IFSOCK
-	case engine.TypeCharDevice:
-		kind = unix.S_IFCHR
-	case engine.TypeBlockDevice:
-		kind = unix.S_IFBLK
-	default:
-		return fmt.Errorf("mknod: %s is not a special file", t)
-	}
-	return unix.Mknod(path, kind|(mode&0o7777), int(rdev))
-}
-
-// Lchown changes the owner of path without following a symlink.
-func Lchown(path string, uid, gid uint32) error { return os.Lchown(path, int(uid), int(gid)) }
-
-// Lutimes sets the modification time of path without following a symlink.
-func Lutimes(path string, mtime int64) error {
-	ts := []unix.Timespec{unix.NsecToTimespec(mtime), unix.NsecToTimespec(mtime)}
-	return unix.UtimesNanoAt(unix.AT_FDCWD, path, ts, unix.AT_SYMLINK_NOFOLLOW)
 }
 
 // OpenFile opens the regular file at an absolute path for reading without

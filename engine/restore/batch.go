@@ -218,43 +218,38 @@ func (b *batch) rememberLink(t target, v *engine.Version) {
 }
 
 func (b *batch) symlink(t target, v engine.Version) error {
-	parent, info, exists, err := b.place(t)
-	if err != nil {
-		return err
+	same := func(parent *fs.Dir, info fs.Info) bool {
+		cur, err := parent.Readlink(t.name)
+		return info.Type == engine.TypeSymlink && err == nil && cur == v.LinkTarget
 	}
-	if exists {
-		if info.Type == engine.TypeSymlink {
-			if cur, err := parent.Readlink(t.name); err == nil && cur == v.LinkTarget {
-				b.rn.res.already.Add(1)
-				return nil
-			}
-		}
-		proceed, _, err := b.clear(parent, t, info)
-		if err != nil || !proceed {
-			return err
-		}
-	}
-	tmp := tempName(t.name)
-	parent.Remove(tmp)
-	if err := parent.Symlink(v.LinkTarget, tmp); err != nil {
-		return err
-	}
-	b.rn.applyMeta(parent, tmp, &v)
-	if err := parent.Rename(tmp, t.name); err != nil {
-		parent.Remove(tmp)
-		return err
-	}
-	b.rn.res.links.Add(1)
-	return nil
+	create := func(parent *fs.Dir, tmp string) error { return parent.Symlink(v.LinkTarget, tmp) }
+	return b.makeEntry(t, &v, same, create, &b.rn.res.links)
 }
 
 func (b *batch) special(t target, v engine.Version) error {
+	same := func(_ *fs.Dir, info fs.Info) bool { return info.Type == v.Type && info.Rdev == v.Rdev }
+	create := func(parent *fs.Dir, tmp string) error {
+		err := parent.Mknod(tmp, v.Type, 0o600, v.Rdev)
+		if err != nil && fs.IsPermission(err) {
+			return fmt.Errorf("%s files can only be recreated by the administrator (root): %w", v.Type, err)
+		}
+		return err
+	}
+	return b.makeEntry(t, &v, same, create, &b.rn.res.specials)
+}
+
+// makeEntry restores an entry without content (a symlink, a special file):
+// nothing to do when what is at t is the same already; otherwise the
+// conflict policy applies, and the entry is made under a temporary name,
+// given its metadata and renamed into place.
+func (b *batch) makeEntry(t target, v *engine.Version, same func(*fs.Dir, fs.Info) bool,
+	create func(parent *fs.Dir, tmp string) error, count *atomic.Int64) error {
 	parent, info, exists, err := b.place(t)
 	if err != nil {
 		return err
 	}
 	if exists {
-		if info.Type == v.Type && info.Rdev == v.Rdev {
+		if same(parent, info) {
 			b.rn.res.already.Add(1)
 			return nil
 		}
@@ -265,18 +260,15 @@ func (b *batch) special(t target, v engine.Version) error {
 	}
 	tmp := tempName(t.name)
 	parent.Remove(tmp)
-	if err := parent.Mknod(tmp, v.Type, 0o600, v.Rdev); err != nil {
-		if fs.IsPermission(err) {
-			return fmt.Errorf("%s files can only be recreated by the administrator (root): %w", v.Type, err)
-		}
+	if err := create(parent, tmp); err != nil {
 		return err
 	}
-	b.rn.applyMeta(parent, tmp, &v)
+	b.rn.applyMeta(parent, tmp, v)
 	if err := parent.Rename(tmp, t.name); err != nil {
 		parent.Remove(tmp)
 		return err
 	}
-	b.rn.res.specials.Add(1)
+	count.Add(1)
 	return nil
 }
 

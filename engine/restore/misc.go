@@ -121,23 +121,5 @@ func (rn *run) startProgress() func() {
 	if rn.opts.Progress == nil {
 		return func() {}
 	}
-	done, stopped := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(stopped)
-		t := time.NewTicker(200 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-t.C:
-				rn.opts.Progress(rn.snapshot())
-			case <-done:
-				return
-			}
-		}
-	}()
-	return func() {
-		close(done)
-		<-stopped
-		rn.opts.Progress(rn.snapshot())
-	}
+	return engine.Every(200*time.Millisecond, func() { rn.opts.Progress(rn.snapshot()) })
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/index"
 )
 
@@ -81,7 +82,7 @@ type Options struct {
 	// Progress is called about every 200 ms and at the end.
 	Progress func(Progress)
 	// FileError is called for each file that could not be restored.
-	FileError func(FileError)
+	FileError func(engine.FileError)
 }
 
 func (o *Options) applyDefaults() {
@@ -101,12 +102,6 @@ type Progress struct {
 	Elapsed          time.Duration
 }
 
-// FileError is a file that could not be restored.
-type FileError struct {
-	Path string // the archive path
-	Err  error
-}
-
 // Result sums up a restore.
 type Result struct {
 	Files, Dirs, Links, Specials int64
@@ -114,11 +109,9 @@ type Result struct {
 	AlreadyThere                 int64 // identical files found in place (a restore run again)
 	Skipped                      int64 // left alone because of Skip
 	MovedAside                   []string
-	Errors                       []FileError
+	Errors                       []engine.FileError // by archive path
 	Took                         time.Duration
 }
-
-const maxReported = 1000
 
 func workersFromEnv(d int) int {
 	if v, err := strconv.Atoi(os.Getenv("CAIRN_RESTORE_WORKERS")); err == nil && v > 0 {

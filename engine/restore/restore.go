@@ -145,9 +145,10 @@ func (rn *run) restorePath(src string) error {
 
 // fail reports a file that could not be restored.
 func (rn *run) fail(p string, err error) {
-	rn.res.add(FileError{Path: p, Err: err})
+	fe := engine.FileError{Path: p, Err: err}
+	rn.res.errs.Add(fe)
 	if rn.opts.FileError != nil {
-		rn.opts.FileError(FileError{Path: p, Err: err})
+		rn.opts.FileError(fe)
 	}
 }
 
@@ -237,26 +238,16 @@ func tempName(name string) string {
 // resultAcc collects results from many goroutines.
 type resultAcc struct {
 	mu                           sync.Mutex
-	errs                         []FileError
-	nErrs                        int
+	errs                         engine.Problems
 	aside                        []string
 	files, dirs, links, specials atomic.Int64
 	bytes, already, skipped      atomic.Int64
 }
 
-func (a *resultAcc) add(fe FileError) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.nErrs++
-	if len(a.errs) < maxReported {
-		a.errs = append(a.errs, fe)
-	}
-}
-
 func (a *resultAcc) movedAside(p string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if len(a.aside) < maxReported {
+	if len(a.aside) < engine.MaxReported {
 		a.aside = append(a.aside, p)
 	}
 }
@@ -268,7 +259,7 @@ func (rn *run) result() Result {
 	return Result{
 		Files: a.files.Load(), Dirs: a.dirs.Load(), Links: a.links.Load(), Specials: a.specials.Load(),
 		Bytes: a.bytes.Load(), AlreadyThere: a.already.Load(), Skipped: a.skipped.Load(),
-		MovedAside: append([]string(nil), a.aside...), Errors: append([]FileError(nil), a.errs...),
+		MovedAside: append([]string(nil), a.aside...), Errors: a.errs.List(),
 		Took: rn.opts.Now().Sub(rn.start),
 	}
 }

@@ -62,7 +62,7 @@ func TestRestoreNeverWritesOutsideTheTarget(t *testing.T) {
 	target := t.TempDir()
 	var failed []string
 	res, err := Run(ctx, r, Options{Paths: []string{"/src"}, To: target, View: index.View{At: index.Latest},
-		FileError: func(fe FileError) { failed = append(failed, fe.Path) }})
+		FileError: func(fe engine.FileError) { failed = append(failed, fe.Path) }})
 	if err != nil {
 		t.Fatal(err)
 	}
