@@ -124,7 +124,7 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 	}
 	defer d.Close()
 	s := d.Status(ctx)
-	fmt.Fprintf(e.stdout, "Cairn home: %s (index %s)\n", s.Home, size(s.IndexLSM+s.IndexValueLog))
+	fmt.Fprintf(e.stdout, "Cairn home: %s (index %s)\n", s.Home, size(s.IndexBytes))
 	fmt.Fprintf(e.stdout, "Selected: %d folders, %d exclusions of yours, %d default exclusions\n",
 		len(s.Selection.Include), len(s.Selection.Exclude), len(s.Selection.Defaults))
 	if len(s.Destinations) == 0 {

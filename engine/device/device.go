@@ -83,9 +83,6 @@ func (d *Device) Config() config.Config { return *d.cfg }
 
 func (d *Device) save() error { return d.cfg.Save(d.home) }
 
-// IndexSize reports the index's size on disk.
-func (d *Device) IndexSize() (lsm, vlog int64) { return d.ix.KV().Sizes() }
-
 // keyPath is where the master key of an archive is cached on this computer
 // (until the OS keyring takes over: issue "Continuous protection").
 func (d *Device) keyPath(archiveID string) string {

@@ -2,6 +2,8 @@ package device
 
 import (
 	"context"
+	iofs "io/fs"
+	"path/filepath"
 	"time"
 
 	"github.com/cairnbackup/cairn/engine/config"
@@ -35,17 +37,15 @@ type DestinationStatus struct {
 
 // Status is what `cairn status` and the app's home screen show.
 type Status struct {
-	Home          string
-	Selection     selection.Selection
-	Destinations  []DestinationStatus
-	IndexLSM      int64
-	IndexValueLog int64
+	Home         string
+	Selection    selection.Selection
+	Destinations []DestinationStatus
+	IndexBytes   int64 // the local index on disk
 }
 
 // Status reports on every destination.
 func (d *Device) Status(ctx context.Context) Status {
-	s := Status{Home: d.home, Selection: d.cfg.Selection}
-	s.IndexLSM, s.IndexValueLog = d.ix.KV().Sizes()
+	s := Status{Home: d.home, Selection: d.cfg.Selection, IndexBytes: dirSize(filepath.Join(d.home, "index"))}
 	for _, dst := range d.cfg.Destinations {
 		ds := DestinationStatus{Destination: dst}
 		if _, _, err := d.repo(ctx, dst.Name); err != nil {
@@ -72,4 +72,18 @@ func (d *Device) Status(ctx context.Context) Status {
 		s.Destinations = append(s.Destinations, ds)
 	}
 	return s
+}
+
+// dirSize adds up the sizes of the files in dir.
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, e iofs.DirEntry, err error) error {
+		if err == nil && e.Type().IsRegular() {
+			if info, err := e.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
 }

@@ -5,6 +5,7 @@ import (
 	"os/user"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/cairnbackup/cairn/engine"
 )
@@ -81,3 +82,5 @@ func (n *Names) Group(gid uint32) string {
 
 // IsRoot reports whether the process may change file owners.
 func IsRoot() bool { return os.Geteuid() == 0 }
+
+func timeOf(ns int64) time.Time { return time.Unix(0, ns) }

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Package testtree builds file trees for tests and compares them, including
 // modes, modification times, symlinks, hard links and special files.
 package testtree

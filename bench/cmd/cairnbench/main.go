@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command cairnbench times Cairn and its peers (restic, kopia, borg) side by side on the same corpus, in one run,
 // and writes the table to docs/PERFORMANCE.md. `make bench` runs it through bench/run.sh; bench/README.md says
 // what it measures and how to read the figures.

@@ -1,0 +1,183 @@
+//go:build windows
+
+package fs
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+
+	"github.com/cairnbackup/cairn/engine"
+)
+
+// On Windows Cairn's paths are "/C:/Users/ana/…". This first version goes
+// through paths rather than handles: no inode or change time (an unchanged
+// file is recognised by size and modification time), and reparse points are
+// recorded as symlinks and never followed. The installers issue brings the
+// handle-based version.
+
+// osPath turns "/C:/Users/ana" into `C:\Users\ana`.
+func osPath(p string) string {
+	if len(p) >= 3 && p[0] == '/' && p[2] == ':' {
+		p = p[1:]
+	}
+	return filepath.FromSlash(p)
+}
+
+// Dir is an open folder.
+type Dir struct{ path string }
+
+// OpenDir opens the folder at an absolute path.
+func OpenDir(path string) (*Dir, error) {
+	st, err := os.Stat(osPath(path))
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, &os.PathError{Op: "open", Path: path, Err: syscall.ENOTDIR}
+	}
+	return &Dir{path: path}, nil
+}
+
+func (d *Dir) Path() string             { return d.path }
+func (d *Dir) Close() error             { return nil }
+func (d *Dir) child(name string) string { return osPath(join(d.path, name)) }
+
+// Names lists the folder's entries, sorted.
+func (d *Dir) Names() ([]string, error) {
+	f, err := os.Open(osPath(d.path))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(-1)
+	slices.Sort(names)
+	return names, err
+}
+
+// Lstat describes an entry without following a link.
+func (d *Dir) Lstat(name string) (Info, error) { return lstat(d.child(name)) }
+
+// OpenDir opens a sub-folder, refusing links.
+func (d *Dir) OpenDir(name string) (*Dir, error) {
+	st, err := os.Lstat(d.child(name))
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() || st.Mode()&os.ModeSymlink != 0 {
+		return nil, &os.PathError{Op: "open", Path: join(d.path, name), Err: syscall.ENOTDIR}
+	}
+	return &Dir{path: join(d.path, name)}, nil
+}
+
+// Open opens a regular file for reading.
+func (d *Dir) Open(name string) (*os.File, error) { return os.Open(d.child(name)) }
+
+// Readlink returns a link's target.
+func (d *Dir) Readlink(name string) (string, error) { return os.Readlink(d.child(name)) }
+
+func (d *Dir) Mkdir(name string, mode uint32) error {
+	return os.Mkdir(d.child(name), os.FileMode(mode))
+}
+
+func (d *Dir) Create(name string, mode uint32) (*os.File, error) {
+	return os.OpenFile(d.child(name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, os.FileMode(mode))
+}
+
+func (d *Dir) CreateTrunc(name string, perm uint32) (*os.File, error) {
+	return os.OpenFile(d.child(name), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, os.FileMode(perm))
+}
+
+func (d *Dir) OpenWrite(name string) (*os.File, error) {
+	return os.OpenFile(d.child(name), os.O_WRONLY, 0)
+}
+
+func (d *Dir) Rename(oldName, newName string) error {
+	return os.Rename(d.child(oldName), d.child(newName))
+}
+func (d *Dir) Remove(name string) error          { return os.Remove(d.child(name)) }
+func (d *Dir) Symlink(target, name string) error { return os.Symlink(target, d.child(name)) }
+func (d *Dir) Link(src *Dir, srcName, name string) error {
+	return os.Link(src.child(srcName), d.child(name))
+}
+
+func (d *Dir) Mknod(name string, t engine.FileType, mode uint32, rdev uint64) error {
+	return &os.PathError{Op: "mknod", Path: join(d.path, name), Err: errors.ErrUnsupported}
+}
+
+func (d *Dir) Chmod(name string, mode uint32) error {
+	return os.Chmod(d.child(name), os.FileMode(mode&0o777))
+}
+func (d *Dir) Lchown(name string, uid, gid uint32) error { return nil }
+func (d *Dir) SetModTime(name string, mtime int64) error { return setTime(d.child(name), mtime) }
+
+func setTime(p string, mtime int64) error {
+	t := timeOf(mtime)
+	return os.Chtimes(p, t, t)
+}
+
+// OpenFile opens a regular file at an absolute path for reading.
+func OpenFile(path string) (*os.File, error) { return os.Open(osPath(path)) }
+
+// Stat describes the object at an absolute path, following links.
+func Stat(path string) (Info, error) {
+	st, err := os.Stat(osPath(path))
+	if err != nil {
+		return Info{}, err
+	}
+	return infoOf(st), nil
+}
+
+// Fstat describes an open file.
+func Fstat(f *os.File) (Info, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return Info{}, err
+	}
+	return infoOf(st), nil
+}
+
+// Futimens sets the modification time of an open file.
+func Futimens(f *os.File, mtime int64) error { return setTime(f.Name(), mtime) }
+
+func lstat(p string) (Info, error) {
+	st, err := os.Lstat(p)
+	if err != nil {
+		return Info{}, err
+	}
+	return infoOf(st), nil
+}
+
+func infoOf(st os.FileInfo) Info {
+	i := Info{Size: st.Size(), ModTime: st.ModTime().UnixNano(), Mode: uint32(st.Mode().Perm()), Nlink: 1}
+	switch m := st.Mode(); {
+	case m&os.ModeSymlink != 0:
+		i.Type = engine.TypeSymlink
+	case m.IsDir():
+		i.Type, i.Size = engine.TypeDir, 0
+	case m.IsRegular():
+		i.Type = engine.TypeRegular
+	default:
+		i.Type, i.Size = engine.TypeFIFO, 0
+	}
+	return i
+}
+
+func join(dir, name string) string {
+	if strings.HasSuffix(dir, "/") {
+		return dir + name
+	}
+	return dir + "/" + name
+}
+
+// IsNotExist reports whether err says a file is gone.
+func IsNotExist(err error) bool { return errors.Is(err, os.ErrNotExist) }
+
+// IsPermission reports whether err is a permission problem.
+func IsPermission(err error) bool { return errors.Is(err, os.ErrPermission) }
+
+// Umask is 0 on Windows.
+func Umask() uint32 { return 0 }
