@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cairnbackup/cairn/engine/config"
+	"github.com/cairnbackup/cairn/engine/fs"
 	"github.com/cairnbackup/cairn/engine/index"
 	"github.com/cairnbackup/cairn/engine/selection"
 )
@@ -80,7 +81,7 @@ func dirSize(dir string) int64 {
 	filepath.WalkDir(dir, func(_ string, e iofs.DirEntry, err error) error {
 		if err == nil && e.Type().IsRegular() {
 			if info, err := e.Info(); err == nil {
-				n += info.Size()
+				n += fs.DiskUsage(info)
 			}
 		}
 		return nil

@@ -230,3 +230,12 @@ func dir(p string) string {
 }
 
 func base(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }
+
+// DiskUsage is the space a file takes on disk (sparse and preallocated
+// files count only the blocks they use).
+func DiskUsage(info os.FileInfo) int64 {
+	if st, ok := info.Sys().(*syscall.Stat_t); ok {
+		return int64(st.Blocks) * 512
+	}
+	return info.Size()
+}

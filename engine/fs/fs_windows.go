@@ -181,3 +181,6 @@ func IsPermission(err error) bool { return errors.Is(err, os.ErrPermission) }
 
 // Umask is 0 on Windows.
 func Umask() uint32 { return 0 }
+
+// DiskUsage is the space a file takes on disk.
+func DiskUsage(info os.FileInfo) int64 { return info.Size() }
