@@ -122,12 +122,12 @@ func (b *Backend) Create(ctx context.Context, kind store.Kind) (store.Upload, er
 	tmp := filepath.Join(b.root, "tmp", hex.EncodeToString(r[:])+".tmp")
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err = os.MkdirAll(filepath.Dir(tmp), 0o700); err == nil {
+		if err = os.Mkdir(filepath.Dir(tmp), 0o700); err == nil || errors.Is(err, fs.ErrExist) {
 			f, err = os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("write to %s: %w", b.root, mapErr(err))
+		return nil, fmt.Errorf("write to %s: %w", b.root, b.mapErr(err))
 	}
 	return &upload{b: b, kind: kind, f: f, tmp: tmp}, nil
 }
@@ -143,7 +143,7 @@ type upload struct {
 func (u *upload) Write(p []byte) (int, error) {
 	n, err := u.f.Write(p)
 	if err != nil {
-		return n, fmt.Errorf("write to %s: %w", u.b.root, mapErr(err))
+		return n, fmt.Errorf("write to %s: %w", u.b.root, u.b.mapErr(err))
 	}
 	return n, nil
 }
@@ -166,7 +166,10 @@ func (u *upload) Commit(name string) error {
 	if err == nil {
 		err = os.Rename(u.tmp, final)
 		if errors.Is(err, fs.ErrNotExist) {
-			if err = os.MkdirAll(filepath.Dir(final), 0o700); err == nil {
+			// A new pack shard. Only that one level is made: were the
+			// destination gone (a drive unplugged), MkdirAll would recreate
+			// its path on the computer's own disk.
+			if err = os.Mkdir(filepath.Dir(final), 0o700); err == nil || errors.Is(err, fs.ErrExist) {
 				err = os.Rename(u.tmp, final)
 			}
 		}
@@ -176,7 +179,7 @@ func (u *upload) Commit(name string) error {
 	}
 	if err != nil {
 		os.Remove(u.tmp)
-		return fmt.Errorf("store %s/%s in %s: %w", u.kind, name, u.b.root, mapErr(err))
+		return fmt.Errorf("store %s/%s in %s: %w", u.kind, name, u.b.root, u.b.mapErr(err))
 	}
 	return nil
 }
@@ -217,7 +220,7 @@ func (b *Backend) Open(ctx context.Context, kind store.Kind, name string) (store
 	}
 	f, err := os.Open(p)
 	if err != nil {
-		return nil, fmt.Errorf("open %s/%s: %w", kind, name, mapErr(err))
+		return nil, fmt.Errorf("open %s/%s: %w", kind, name, b.mapErr(err))
 	}
 	st, err := f.Stat()
 	if err != nil {
@@ -235,7 +238,7 @@ func (b *Backend) Stat(ctx context.Context, kind store.Kind, name string) (int64
 	}
 	st, err := os.Stat(p)
 	if err != nil {
-		return 0, fmt.Errorf("%s/%s: %w", kind, name, mapErr(err))
+		return 0, fmt.Errorf("%s/%s: %w", kind, name, b.mapErr(err))
 	}
 	return st.Size(), nil
 }
@@ -246,7 +249,7 @@ func (b *Backend) List(ctx context.Context, kind store.Kind, fn func(string, int
 	if kind == store.KindPack {
 		shards, err := os.ReadDir(dir)
 		if err != nil {
-			return fmt.Errorf("list %s: %w", kind, mapErr(err))
+			return fmt.Errorf("list %s: %w", kind, b.mapErr(err))
 		}
 		for _, s := range shards {
 			if !s.IsDir() {
@@ -294,9 +297,24 @@ func (b *Backend) Remove(ctx context.Context, kind store.Kind, name string) erro
 		return err
 	}
 	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("remove %s/%s: %w", kind, name, mapErr(err))
+		return fmt.Errorf("remove %s/%s: %w", kind, name, b.mapErr(err))
 	}
 	return nil
+}
+
+// ErrGone means the destination folder itself disappeared: a drive pulled
+// out or a share unmounted in the middle of a backup.
+var ErrGone = errors.New("the destination is no longer there (was the drive unplugged?); connect it and back up again: nothing already stored is lost")
+
+// mapErr is the package mapErr, and also says when the whole destination
+// folder has gone away.
+func (b *Backend) mapErr(err error) error {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.EIO) || errors.Is(err, syscall.ENODEV) {
+		if _, serr := os.Stat(b.root); serr != nil {
+			return fmt.Errorf("%w (%v)", ErrGone, err)
+		}
+	}
+	return mapErr(err)
 }
 
 // mapErr attaches the engine's sentinels to OS errors a person must act on.

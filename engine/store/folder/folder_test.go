@@ -72,3 +72,27 @@ func TestStaleTempRemovedOnOpen(t *testing.T) {
 		t.Fatal("fresh temp file removed: another writer may own it")
 	}
 }
+
+func TestUnpluggedDriveIsSaidPlainly(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "usb")
+	b, err := Create(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := b.Create(context.Background(), store.KindPack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up.Write([]byte("half a pack"))
+	os.RemoveAll(root) // the drive goes away
+	err = up.Commit("abcd")
+	if !errors.Is(err, ErrGone) || !strings.Contains(err.Error(), "unplugged") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := b.Open(context.Background(), store.KindPack, "abcd"); !errors.Is(err, ErrGone) {
+		t.Fatalf("open: %v", err)
+	}
+	if _, err := os.Stat(root); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("the destination's path was made again on the local disk")
+	}
+}
