@@ -8,8 +8,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/index"
 	"github.com/cairnbackup/cairn/engine/restore"
@@ -346,5 +348,36 @@ func TestSpecialFilesAreRecordedNotRead(t *testing.T) {
 	}
 	if err := syscall.Lstat(filepath.Join(to, "ana", "app.sock"), &st); err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFSOCK {
 		t.Fatalf("socket not recreated: %v %o", err, st.Mode)
+	}
+}
+
+func TestBackupPrunesOnceADay(t *testing.T) {
+	f := newFixture(t)
+	testtree.Write(t, f.src, map[string]testtree.Node{"a.txt": {Data: "a"}})
+	lastPrune := func() time.Time {
+		var last time.Time
+		r, _, _ := f.d.repo(ctx, "")
+		f.d.getMeta(r.Dest(), "lastprune", &last)
+		return last
+	}
+	if _, err := f.d.Backup(ctx, "", BackupOptions{PruneAfter: true}); err != nil {
+		t.Fatal(err)
+	}
+	first := lastPrune()
+	if first.IsZero() {
+		t.Fatal("the prune clock did not start with the first backup")
+	}
+	if _, err := f.d.Backup(ctx, "", BackupOptions{PruneAfter: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !lastPrune().Equal(first) {
+		t.Fatal("pruned again within a day")
+	}
+	f.d.cfg.PruneEvery = config.Duration(time.Nanosecond) // a day has passed
+	if _, err := f.d.Backup(ctx, "", BackupOptions{PruneAfter: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !lastPrune().After(first) {
+		t.Fatal("a due prune did not run after the backup")
 	}
 }
