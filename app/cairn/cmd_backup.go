@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -12,6 +13,8 @@ import (
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/backup"
 	"github.com/cairnbackup/cairn/engine/device"
+	"github.com/cairnbackup/cairn/engine/store"
+	"github.com/cairnbackup/cairn/engine/store/remote"
 )
 
 func cmdBackup(ctx context.Context, e *env, args []string) error {
@@ -31,7 +34,7 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 	defer d.Close()
 	pr := newProgressLine(e)
 	var mu sync.Mutex
-	res, err := d.Backup(ctx, *dest, device.BackupOptions{
+	opts := device.BackupOptions{
 		Progress:   pr.backup,
 		PruneAfter: true,
 		FileError: func(fe engine.FileError) {
@@ -40,19 +43,78 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 			pr.clear()
 			fmt.Fprintf(e.stderr, "cairn: %s: %v\n", fe.Path, fe.Err)
 		},
-	})
-	pr.clear()
-	if err != nil {
-		return err
 	}
-	fmt.Fprintf(e.stdout, "Backed up in %s: %d files looked at, %d new, %d changed, %d deleted, %s read, %s stored.\n",
-		res.Took.Round(time.Millisecond), res.FilesSeen, res.New, res.Changed, res.Deleted,
-		size(res.BytesRead), size(res.BytesStored))
-	if len(res.Warnings) > 0 {
-		fmt.Fprintf(e.stdout, "%d files kept changing while they were read; they were backed up as they were, and named above.\n", len(res.Warnings))
+	var results []device.DestinationResult
+	if *dest != "" || len(d.Config().Destinations) <= 1 {
+		res, err := d.Backup(ctx, *dest, opts)
+		pr.clear()
+		if err != nil && len(d.Config().Destinations) == 0 {
+			return err
+		}
+		name := *dest
+		if name == "" && len(d.Config().Destinations) == 1 {
+			name = d.Config().Destinations[0].Name
+		}
+		dr := device.DestinationResult{Name: name, Result: res, Err: err}
+		dr.Pending, dr.Queued = pendingOf(ctx, d, name)
+		results = append(results, dr)
+	} else {
+		results = d.BackupAll(ctx, opts)
+		pr.clear()
 	}
-	if n := len(res.Errors); n > 0 {
-		return &codeError{exitPartial, fmt.Errorf("%d files or folders could not be read and are not safe (named above)", n)}
+	return reportBackups(e, results, len(results) > 1)
+}
+
+func pendingOf(ctx context.Context, d *device.Device, name string) (int, int64) {
+	for _, s := range d.Status(ctx).Destinations {
+		if s.Name == name {
+			return s.Pending, s.Queued
+		}
+	}
+	return 0, 0
+}
+
+// reportBackups prints what happened at each destination and decides the
+// exit code: 1 when a destination could not be backed up (or has changes
+// still queued), else 3 when files could not be read, else 0.
+func reportBackups(e *env, results []device.DestinationResult, named bool) error {
+	failed, unread := 0, 0
+	for _, dr := range results {
+		prefix := ""
+		if named {
+			prefix = dr.Name + ": "
+		}
+		res := dr.Result
+		if dr.Err != nil {
+			failed++
+			msg := explain(dr.Err)
+			if errors.Is(dr.Err, store.ErrOffline) && dr.Pending > 0 {
+				msg = fmt.Sprintf("the destination cannot be reached: %d changes (%s) wait on this computer and will be sent when it is back", dr.Pending, size(dr.Queued))
+			}
+			if errors.Is(dr.Err, remote.ErrQueueFull) {
+				msg = "the destination cannot be reached and the queue of changes waiting for it is full: the newest state of your files will be sent when it is back"
+			}
+			fmt.Fprintf(e.stderr, "cairn: %s%s\n", prefix, msg)
+			continue
+		}
+		fmt.Fprintf(e.stdout, "%sBacked up in %s: %d files looked at, %d new, %d changed, %d deleted, %s read, %s stored.\n",
+			prefix, res.Took.Round(time.Millisecond), res.FilesSeen, res.New, res.Changed, res.Deleted,
+			size(res.BytesRead), size(res.BytesStored))
+		if len(res.Warnings) > 0 {
+			fmt.Fprintf(e.stdout, "%s%d files kept changing while they were read; they were backed up as they were, and named above.\n", prefix, len(res.Warnings))
+		}
+		if dr.Pending > 0 {
+			failed++
+			fmt.Fprintf(e.stderr, "cairn: %sthe server could not be reached: %d changes (%s) wait on this computer and will be sent when it is back\n",
+				prefix, dr.Pending, size(dr.Queued))
+		}
+		unread = max(unread, len(res.Errors))
+	}
+	switch {
+	case failed > 0:
+		return &codeError{exitError, fmt.Errorf("%d of %d destinations are not up to date", failed, len(results))}
+	case unread > 0:
+		return &codeError{exitPartial, fmt.Errorf("%d files or folders could not be read and are not safe (named above)", unread)}
 	}
 	return nil
 }

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
+	"golang.org/x/term"
+
 	"github.com/cairnbackup/cairn/engine/crypt"
+	"github.com/cairnbackup/cairn/engine/device"
 )
 
 // kdfFor returns the key-derivation cost; CAIRN_TEST_FAST_KDF=1 makes it
@@ -28,9 +33,21 @@ func cmdDest(ctx context.Context, e *env, args []string) error {
 	defer d.Close()
 	switch args[0] {
 	case "add":
-		if len(args) != 3 {
-			return usageErr("usage: cairn dest add NAME PATH")
+		fs := newFlags("dest add", e)
+		user := fs.String("user", "", "your account on the server")
+		fingerprint := fs.String("fingerprint", "", "the server certificate's SHA-256 fingerprint, as the server printed it")
+		deviceName := fs.String("device", "", "this computer's name on the server (default: its host name)")
+		pos, err := parse(fs, args[1:])
+		if err != nil {
+			return err
 		}
+		if len(pos) != 2 {
+			return usageErr("usage: cairn dest add NAME PATH | cairn dest add NAME https://HOST:PORT --user NAME [--fingerprint SHA256] [--device NAME]")
+		}
+		if strings.HasPrefix(pos[1], "https://") || strings.HasPrefix(pos[1], "http://") {
+			return addServer(ctx, e, d, pos[0], pos[1], *user, *fingerprint, *deviceName)
+		}
+		args = append([]string{"add"}, pos...)
 		res, err := d.AddFolderDestination(ctx, args[1], args[2], passwordFunc(e), kdfFor(e))
 		if err != nil {
 			return err
@@ -48,7 +65,11 @@ func cmdDest(ctx context.Context, e *env, args []string) error {
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "NAME\tTYPE\tLOCATION\tARCHIVE")
 		for _, x := range d.Config().Destinations {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Name, x.Type, x.Path, x.ArchiveID)
+			loc := x.Location()
+			if x.Type == "server" {
+				loc += " (" + x.User + ", device " + x.DeviceName + ")"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Name, x.Type, loc, x.ArchiveID)
 		}
 		return tw.Flush()
 	case "remove":
@@ -82,4 +103,53 @@ func cmdDest(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	return usageErr("unknown: cairn dest %s", args[0])
+}
+
+// addServer signs in to a server and adds it as a destination.
+func addServer(ctx context.Context, e *env, d *device.Device, name, url, user, fingerprint, deviceName string) error {
+	if strings.HasPrefix(url, "http://") {
+		return usageErr("a server is reached over HTTPS only: use https://%s", strings.TrimPrefix(url, "http://"))
+	}
+	if user == "" {
+		return usageErr("which account? add --user NAME")
+	}
+	s := device.ServerSignIn{Name: name, URL: url, User: user, Device: deviceName, Fingerprint: fingerprint,
+		Password: func() ([]byte, error) {
+			if pw := e.getenv("CAIRN_SERVER_PASSWORD"); pw != "" {
+				return []byte(pw), nil
+			}
+			return askSecret(e, fmt.Sprintf("Password of %s on %s: ", user, url))
+		},
+		ConfirmFingerprint: confirmFingerprint(e, url),
+	}
+	res, err := d.AddServerDestination(ctx, s, passwordFunc(e), kdfFor(e))
+	if err != nil {
+		return err
+	}
+	if res.Created {
+		fmt.Fprintf(e.stdout, "Signed in to %s as %s; created this computer's archive there as destination %q.\n", url, user, name)
+		fmt.Fprintln(e.stdout, "Keep the archive password safe: the server cannot read your files, and cannot recover it.")
+	} else {
+		fmt.Fprintf(e.stdout, "Signed in to %s as %s; attached to this device's archive (%d versions) as destination %q.\n",
+			url, user, res.Sync.NewVersions, name)
+	}
+	return nil
+}
+
+// confirmFingerprint shows a self-signed server's fingerprint and asks
+// whether to trust it; without a terminal it cannot ask (nil: the engine
+// then says to use --fingerprint).
+func confirmFingerprint(e *env, url string) func(string) (bool, error) {
+	if !term.IsTerminal(int(e.stdin.Fd())) {
+		return nil
+	}
+	return func(fp string) (bool, error) {
+		fmt.Fprintf(e.stderr, "The server %s has a certificate no authority vouches for. Its fingerprint is:\n  %s\n", url, fp)
+		fmt.Fprint(e.stderr, "Is that the fingerprint your IT department gave you (or the server printed)? [y/N] ")
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return false, err
+		}
+		return strings.EqualFold(strings.TrimSpace(line), "y") || strings.EqualFold(strings.TrimSpace(line), "yes"), nil
+	}
 }

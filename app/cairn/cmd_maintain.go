@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"text/tabwriter"
 	"time"
 
 	"github.com/cairnbackup/cairn/engine/verify"
@@ -131,9 +132,12 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "No destination yet: add one with 'cairn dest add NAME PATH'.")
 	}
 	for _, ds := range s.Destinations {
-		fmt.Fprintf(e.stdout, "\n%s (%s %s)\n", ds.Name, ds.Type, ds.Path)
+		fmt.Fprintf(e.stdout, "\n%s (%s %s)\n", ds.Name, ds.Type, ds.Location())
 		if !ds.Reachable {
 			fmt.Fprintf(e.stdout, "  not reachable: %s\n", ds.Problem)
+		}
+		if ds.Pending > 0 {
+			fmt.Fprintf(e.stdout, "  pending: %d changes (%s) wait on this computer to be sent\n", ds.Pending, size(ds.Queued))
 		}
 		fmt.Fprintf(e.stdout, "  %d files and folders backed up, %s stored in %d packs\n", ds.Files, size(ds.StoredBytes), ds.Packs)
 		if lb := ds.LastBackup; lb != nil {
@@ -155,4 +159,35 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	return nil
+}
+
+func cmdDevices(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("devices", e)
+	dest := fs.String("dest", "", "destination name (a server)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErr("usage: cairn devices [--dest NAME]")
+	}
+	d, err := openDevice(e)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	devs, err := d.Devices(ctx, *dest)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tOS\tLAST BACKUP\tSIZE\tID")
+	for _, dv := range devs {
+		last := "never"
+		if dv.LastUpload > 0 {
+			last = time.Unix(0, dv.LastUpload).Local().Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", dv.Name, dv.OS, last, size(dv.Bytes), dv.ID)
+	}
+	return tw.Flush()
 }

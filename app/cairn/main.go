@@ -68,7 +68,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"dest", "dest add NAME PATH | dest list | dest remove NAME | dest passwd NAME", cmdDest},
+		{"dest", "dest add NAME PATH | dest add NAME https://HOST:PORT --user NAME [--fingerprint SHA256] [--device NAME] | dest list | dest remove NAME | dest passwd NAME", cmdDest},
 		{"files", "files add PATH... | files exclude PATTERN... | files remove PATH... | files unexclude PATTERN... | files list", cmdFiles},
 		{"backup", "backup [--dest NAME]", cmdBackup},
 		{"versions", "versions [--dest NAME] PATH", cmdVersions},
@@ -78,6 +78,7 @@ func init() {
 		{"prune", "prune [--dest NAME]", cmdPrune},
 		{"repair-index", "repair-index [--dest NAME]", cmdRepairIndex},
 		{"status", "status", cmdStatus},
+		{"devices", "devices [--dest NAME]", cmdDevices},
 	}
 }
 
@@ -157,6 +158,12 @@ func report(stderr io.Writer, err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return exitUsage
 	}
+	fmt.Fprintln(stderr, "cairn:", explain(err))
+	return code
+}
+
+// explain says an error in words, with what to do next where Cairn knows.
+func explain(err error) string {
 	msg := err.Error()
 	switch {
 	case errors.Is(err, engine.ErrLocked):
@@ -168,10 +175,7 @@ func report(stderr io.Writer, err error) int {
 	case errors.Is(err, context.Canceled):
 		msg = "stopped; what was finished is kept, and the next run carries on"
 	}
-	if msg != "" {
-		fmt.Fprintln(stderr, "cairn:", msg)
-	}
-	return code
+	return msg
 }
 
 func usage(w io.Writer) {

@@ -59,3 +59,21 @@ func readLine(e *env) ([]byte, error) {
 	}
 	return line, nil
 }
+
+// askSecret asks for one secret on the terminal (or reads a line from a pipe).
+func askSecret(e *env, prompt string) ([]byte, error) {
+	fd := int(e.stdin.Fd())
+	if !term.IsTerminal(fd) {
+		return readLine(e)
+	}
+	fmt.Fprint(e.stderr, prompt)
+	pw, err := term.ReadPassword(fd)
+	fmt.Fprintln(e.stderr)
+	if err != nil {
+		return nil, err
+	}
+	if len(pw) == 0 {
+		return nil, errors.New("the password is empty")
+	}
+	return pw, nil
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/fs"
 	"github.com/cairnbackup/cairn/engine/repo"
+	"github.com/cairnbackup/cairn/engine/store"
 )
 
 func defaultWorkers() int { return max(1, runtime.GOMAXPROCS(0)) }
@@ -39,6 +40,9 @@ type pass struct {
 
 // Run makes one backup pass of opts.Roots into r.
 func Run(ctx context.Context, r *repo.Repo, opts Options) (Result, error) {
+	if c, ok := r.Backend().(store.Clock); ok && opts.Now == nil {
+		opts.Now = c.Now
+	}
 	opts.applyDefaults(r.Chunker().Params().Max)
 	p := &pass{
 		r: r, opts: opts, names: fs.NewNames(), start: opts.Now(),
@@ -48,9 +52,9 @@ func Run(ctx context.Context, r *repo.Repo, opts Options) (Result, error) {
 		blocks:   newBlockPool(opts.Blocks, opts.BlockSize),
 		flights:  newFlights(),
 	}
-	if _, err := r.Sync(ctx); err != nil {
+	if _, err := r.Sync(ctx); err != nil && !errors.Is(err, store.ErrOffline) {
 		return Result{}, fmt.Errorf("read the archive's state: %w", err)
-	}
+	} // offline: go on with what the index knows; new data is queued
 	g, gctx := errgroup.WithContext(ctx)
 	p.ctx = gctx
 	p.packer = r.NewPacker(gctx)

@@ -36,7 +36,8 @@ type Options struct {
 	// ReadAttempts is how often a file that changes while it is read is read
 	// again before it is recorded as it was, with a warning. Default 3.
 	ReadAttempts int
-	// Now is the clock (tests inject one). Default time.Now.
+	// Now is the clock (tests inject one). Default: the destination's clock
+	// when it keeps one (a server), else time.Now.
 	Now func() time.Time
 	// Progress is called about every ProgressEvery (default 200 ms) and once at the end.
 	Progress      func(Progress)

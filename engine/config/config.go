@@ -18,12 +18,30 @@ import (
 // Destination is one place this computer backs up to.
 type Destination struct {
 	Name      string `json:"name"`
-	Type      string `json:"type"` // "folder"
-	Path      string `json:"path"`
+	Type      string `json:"type"` // "folder" or "server"
+	Path      string `json:"path,omitempty"`
 	ArchiveID string `json:"archive_id"`
 	// Index is the destination's number in the local index.
 	Index uint16    `json:"index"`
 	Added time.Time `json:"added"`
+
+	// A server destination: its address, the account, this computer's
+	// device there, and the certificate fingerprint trusted at first
+	// sign-in ("" when certificate authorities vouch for the server). The
+	// sign-in token is kept with the keys, not here.
+	URL         string `json:"url,omitempty"`
+	User        string `json:"user,omitempty"`
+	DeviceID    string `json:"device_id,omitempty"`
+	DeviceName  string `json:"device_name,omitempty"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+}
+
+// Location is where the destination is, in words.
+func (d *Destination) Location() string {
+	if d.Type == "server" {
+		return d.URL
+	}
+	return d.Path
 }
 
 // Config is the whole configuration.
@@ -35,6 +53,9 @@ type Config struct {
 	// PruneEvery is how often a backup is followed by pruning (retention and
 	// freeing space). Default one day.
 	PruneEvery Duration `json:"prune_every"`
+	// OfflineQueue bounds, per server destination, the changes kept on this
+	// computer while the server cannot be reached (bytes). Default 5 GiB.
+	OfflineQueue int64 `json:"offline_queue"`
 }
 
 // Duration is a time.Duration written as text ("24h").
@@ -56,10 +77,11 @@ func (d *Duration) UnmarshalText(b []byte) error {
 // New returns the configuration of a fresh install.
 func New(goos, home string) *Config {
 	return &Config{
-		Version:    1,
-		Selection:  selection.Selection{Defaults: selection.DefaultExclusions(goos, home)},
-		Retention:  retention.Default(),
-		PruneEvery: Duration(24 * time.Hour),
+		Version:      1,
+		Selection:    selection.Selection{Defaults: selection.DefaultExclusions(goos, home)},
+		Retention:    retention.Default(),
+		PruneEvery:   Duration(24 * time.Hour),
+		OfflineQueue: 5 << 30,
 	}
 }
 

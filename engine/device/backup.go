@@ -8,6 +8,7 @@ import (
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/backup"
 	"github.com/cairnbackup/cairn/engine/repo"
+	"github.com/cairnbackup/cairn/engine/store"
 )
 
 // BackupOptions are the caller's hooks for a pass.
@@ -40,10 +41,19 @@ func (d *Device) Backup(ctx context.Context, dest string, o BackupOptions) (back
 		}
 	}
 	_ = dst
+	q, queued := r.Backend().(store.Queue)
+	if queued {
+		q.Drain(ctx) // what waited from earlier runs goes first; offline is fine
+	}
 	started := time.Now()
 	res, err := backup.Run(ctx, r, backup.Options{
 		Roots: roots, Exclude: m, Skip: skip, Progress: o.Progress, FileError: o.FileError,
 	})
+	if queued && err == nil {
+		if derr := q.Drain(ctx); derr != nil && !errors.Is(derr, store.ErrOffline) {
+			err = derr
+		}
+	}
 	lb := LastBackup{Started: started, Finished: time.Now(), Took: res.Took, Files: res.FilesSeen,
 		Changed: res.New + res.Changed + res.Deleted, Errors: len(res.Errors)}
 	if err != nil {
@@ -70,4 +80,41 @@ func (d *Device) pruneIfDue(ctx context.Context, r *repo.Repo, dest string) {
 		return
 	}
 	d.Prune(ctx, dest, time.Minute)
+}
+
+// DestinationResult is what a backup did at one destination.
+type DestinationResult struct {
+	Name    string
+	Result  backup.Result
+	Err     error
+	Pending int   // objects waiting for the destination to be reachable
+	Queued  int64 // their bytes
+}
+
+// BackupAll backs up to every destination in turn. One that is down or
+// full does not stop the others; each result says what happened there.
+func (d *Device) BackupAll(ctx context.Context, o BackupOptions) []DestinationResult {
+	var out []DestinationResult
+	for _, dst := range d.cfg.Destinations {
+		if ctx.Err() != nil {
+			break
+		}
+		dr := DestinationResult{Name: dst.Name}
+		dr.Result, dr.Err = d.Backup(ctx, dst.Name, o)
+		dr.Pending, dr.Queued = d.pending(ctx, dst.Name)
+		out = append(out, dr)
+	}
+	return out
+}
+
+// pending says what waits in a destination's offline queue.
+func (d *Device) pending(ctx context.Context, dest string) (int, int64) {
+	r, _, err := d.repo(ctx, dest)
+	if err != nil {
+		return 0, 0
+	}
+	if q, ok := r.Backend().(store.Queue); ok {
+		return q.Pending()
+	}
+	return 0, 0
 }

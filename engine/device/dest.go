@@ -13,6 +13,7 @@ import (
 	"github.com/cairnbackup/cairn/engine/repo"
 	"github.com/cairnbackup/cairn/engine/store"
 	"github.com/cairnbackup/cairn/engine/store/folder"
+	"github.com/cairnbackup/cairn/engine/store/remote"
 )
 
 // PasswordFunc asks for a password. confirm asks twice (a new password).
@@ -109,10 +110,15 @@ func (d *Device) RemoveDestination(name string) error {
 	}
 	d.mu.Lock()
 	if r, ok := d.repos[dst.Name]; ok {
+		if b, ok := r.Backend().(*remote.Backend); ok {
+			b.SignOut(context.Background()) // best effort: IT can revoke it too
+		}
 		r.Backend().Close()
 		delete(d.repos, dst.Name)
 	}
 	d.mu.Unlock()
+	os.Remove(d.tokenPath(dst.Name))
+	os.RemoveAll(d.spoolDir(dst.Name))
 	if err := d.ix.DropDest(index.Dest(dst.Index)); err != nil {
 		return err
 	}

@@ -109,10 +109,12 @@ func (d *Device) cachedKey(archiveID string) (crypt.MasterKey, error) {
 	return m, nil
 }
 
-func openBackend(dst *config.Destination) (store.Backend, error) {
+func (d *Device) openBackend(dst *config.Destination) (store.Backend, error) {
 	switch dst.Type {
 	case "folder":
 		return folder.Open(dst.Path)
+	case "server":
+		return d.openRemote(dst)
 	}
 	return nil, fmt.Errorf("destination %q has unknown type %q", dst.Name, dst.Type)
 }
@@ -128,7 +130,7 @@ func (d *Device) repo(ctx context.Context, name string) (*repo.Repo, *config.Des
 	if r, ok := d.repos[dst.Name]; ok {
 		return r, dst, nil
 	}
-	b, err := openBackend(dst)
+	b, err := d.openBackend(dst)
 	if err != nil {
 		return nil, dst, fmt.Errorf("destination %q: %w", dst.Name, err)
 	}

@@ -31,6 +31,9 @@ func (d *Device) Prune(ctx context.Context, dest string, budget time.Duration) (
 	if err != nil {
 		return prune.Result{}, err
 	}
+	if err := checkClock(r); err != nil {
+		return prune.Result{}, err
+	}
 	res, err := prune.Run(ctx, r, prune.Options{Policy: d.cfg.Retention, Now: time.Now(), Budget: budget})
 	if err == nil && !res.GC.Unfinished {
 		d.setMeta(r, "lastprune", time.Now())

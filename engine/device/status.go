@@ -10,6 +10,7 @@ import (
 	"github.com/cairnbackup/cairn/engine/fs"
 	"github.com/cairnbackup/cairn/engine/index"
 	"github.com/cairnbackup/cairn/engine/selection"
+	"github.com/cairnbackup/cairn/engine/store/remote"
 )
 
 // LastBackup is what the last pass to a destination did.
@@ -34,6 +35,10 @@ type DestinationStatus struct {
 	LastBackup  *LastBackup
 	LastPrune   time.Time
 	LastVerify  time.Time
+	// Pending and Queued describe a server destination's offline queue:
+	// what is recorded but not yet at the server.
+	Pending int
+	Queued  int64
 }
 
 // Status is what `cairn status` and the app's home screen show.
@@ -49,8 +54,15 @@ func (d *Device) Status(ctx context.Context) Status {
 	s := Status{Home: d.home, Selection: d.cfg.Selection, IndexBytes: dirSize(filepath.Join(d.home, "index"))}
 	for _, dst := range d.cfg.Destinations {
 		ds := DestinationStatus{Destination: dst}
-		if _, _, err := d.repo(ctx, dst.Name); err != nil {
+		if r, _, err := d.repo(ctx, dst.Name); err != nil {
 			ds.Problem = err.Error()
+		} else if b, ok := r.Backend().(*remote.Backend); ok {
+			if err := b.Ping(ctx); err != nil {
+				ds.Problem = err.Error()
+			} else {
+				ds.Reachable = true
+			}
+			ds.Pending, ds.Queued = b.Pending()
 		} else {
 			ds.Reachable = true
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"time"
 )
 
 // Kind is a class of object. The values are folder names at the destination:
@@ -61,6 +62,28 @@ type Object interface {
 	io.ReaderAt
 	Size() int64
 	Close() error
+}
+
+// ErrOffline means the destination cannot be reached now (a server that is
+// down, a network that is gone). Work that can wait is queued.
+var ErrOffline = errors.New("destination not reachable")
+
+// Queue is implemented by backends that queue objects locally while the
+// destination cannot be reached.
+type Queue interface {
+	// Drain sends what is queued, oldest first (packs before the segments
+	// that refer to them). It returns ErrOffline when the destination is
+	// still unreachable.
+	Drain(ctx context.Context) error
+	// Pending says how much is queued.
+	Pending() (objects int, bytes int64)
+}
+
+// Clock is implemented by backends whose destination keeps the time that
+// counts (a server): versions recorded there use it, so a computer with a
+// wrong clock cannot make them look older than they are.
+type Clock interface {
+	Now() time.Time
 }
 
 // Save writes a whole small object.

@@ -1,0 +1,211 @@
+package device
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/cairnbackup/cairn/engine/config"
+	"github.com/cairnbackup/cairn/engine/crypt"
+	"github.com/cairnbackup/cairn/engine/index"
+	"github.com/cairnbackup/cairn/engine/repo"
+	"github.com/cairnbackup/cairn/engine/store/remote"
+)
+
+// ServerSignIn describes a server destination to add.
+type ServerSignIn struct {
+	Name   string // the destination's name on this computer
+	URL    string // https://host:port
+	User   string
+	Device string // this computer's name at the server; default: the host name
+	// Fingerprint, when set, is the certificate fingerprint to trust (what
+	// the server printed at start); otherwise ConfirmFingerprint is asked.
+	Fingerprint string
+	// ConfirmFingerprint shows a self-signed server's fingerprint to the
+	// person and says whether they trust it (trust on first use).
+	ConfirmFingerprint func(fingerprint string) (bool, error)
+	// Password asks for the account's password.
+	Password func() ([]byte, error)
+}
+
+// ErrNotTrusted means the person did not confirm the server's certificate.
+var ErrNotTrusted = errors.New("the server's certificate was not trusted; nothing was changed")
+
+// AddServerDestination signs in to a Cairn server, registers this computer
+// as one of the account's devices, and creates its archive there (or
+// attaches to it, when this device has one already).
+func (d *Device) AddServerDestination(ctx context.Context, s ServerSignIn, archivePassword PasswordFunc, kdf crypt.KDFParams) (AddResult, error) {
+	var res AddResult
+	if s.Name == "" || len(s.Name) > 64 {
+		return res, fmt.Errorf("a destination needs a name of 1 to 64 characters")
+	}
+	if _, err := d.cfg.Destination(s.Name); err == nil {
+		return res, fmt.Errorf("destination %q: %w", s.Name, ErrExists)
+	}
+	if s.Device == "" {
+		s.Device, _ = os.Hostname()
+	}
+	fp, err := d.trust(ctx, s)
+	if err != nil {
+		return res, err
+	}
+	pw, err := s.Password()
+	if err != nil {
+		return res, err
+	}
+	acct, err := remote.SignIn(ctx, s.URL, fp, s.User, string(pw), s.Device, runtime.GOOS)
+	if err != nil {
+		return res, fmt.Errorf("sign in to %s as %s: %w", s.URL, s.User, err)
+	}
+	dst := config.Destination{Name: s.Name, Type: "server", URL: strings.TrimSuffix(s.URL, "/"), User: s.User,
+		DeviceID: acct.DeviceID, DeviceName: s.Device, Fingerprint: fp, Index: d.cfg.NextIndex(), Added: time.Now().UTC()}
+	if err := d.saveToken(dst.Name, acct.Token); err != nil {
+		return res, err
+	}
+	os.RemoveAll(d.spoolDir(dst.Name)) // a queue left by an earlier destination of that name
+	b, err := d.openRemote(&dst)
+	if err != nil {
+		return res, err
+	}
+	defer b.Close()
+	id, exists, err := repo.Exists(ctx, b)
+	if err != nil {
+		return res, err
+	}
+	var master crypt.MasterKey
+	if exists {
+		apw, err := archivePassword("Password of this device's archive on the server: ", false)
+		if err != nil {
+			return res, err
+		}
+		if master, err = repo.Unlock(ctx, b, apw); err != nil {
+			return res, err
+		}
+	} else {
+		apw, err := archivePassword("New password for this computer's archive (it encrypts your files; the server never sees it): ", true)
+		if err != nil {
+			return res, err
+		}
+		if master, err = repo.Init(ctx, b, apw, repo.InitOptions{KDF: kdf, PackSize: d.packSize}); err != nil {
+			return res, err
+		}
+		if err := b.Drain(ctx); err != nil {
+			return res, fmt.Errorf("create the archive on the server: %w", err)
+		}
+		if id, _, err = repo.Exists(ctx, b); err != nil {
+			return res, err
+		}
+		res.Created = true
+	}
+	dst.ArchiveID = id
+	if err := d.cacheKey(id, master); err != nil {
+		return res, err
+	}
+	if err := d.ix.DropDest(index.Dest(dst.Index)); err != nil {
+		return res, err
+	}
+	d.cfg.Destinations = append(d.cfg.Destinations, dst)
+	if err := d.save(); err != nil {
+		return res, err
+	}
+	if exists {
+		r, _, err := d.repo(ctx, s.Name)
+		if err != nil {
+			return res, err
+		}
+		res.Sync, err = r.Sync(ctx)
+		return res, err
+	}
+	return res, nil
+}
+
+// trust decides which certificate to trust: one certificate authorities
+// vouch for needs nothing pinned; a self-signed one is pinned once the
+// person (or --fingerprint) confirms it.
+func (d *Device) trust(ctx context.Context, s ServerSignIn) (string, error) {
+	seen, trusted, err := remote.Probe(ctx, s.URL)
+	if err != nil {
+		return "", err
+	}
+	if s.Fingerprint != "" {
+		want, err := remote.ParseFingerprint(s.Fingerprint)
+		if err != nil {
+			return "", err
+		}
+		got, _ := remote.ParseFingerprint(seen)
+		if want != got {
+			return "", fmt.Errorf("%w (expected %s, the server shows %s)", remote.ErrFingerprint, s.Fingerprint, seen)
+		}
+		return seen, nil
+	}
+	if trusted {
+		return "", nil
+	}
+	if s.ConfirmFingerprint == nil {
+		return "", fmt.Errorf("the server's certificate is self-signed, with fingerprint %s: if that is what the server printed, add the destination again with --fingerprint %s", seen, seen)
+	}
+	ok, err := s.ConfirmFingerprint(seen)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", ErrNotTrusted
+	}
+	return seen, nil
+}
+
+func (d *Device) tokenPath(dest string) string {
+	return filepath.Join(d.home, "keys", "server-"+dest+".token")
+}
+
+func (d *Device) saveToken(dest, token string) error {
+	if err := os.MkdirAll(filepath.Join(d.home, "keys"), 0o700); err != nil {
+		return err
+	}
+	return config.WriteFileAtomic(d.tokenPath(dest), []byte(token), 0o600)
+}
+
+func (d *Device) spoolDir(dest string) string { return filepath.Join(d.home, "queue", dest) }
+
+func (d *Device) openRemote(dst *config.Destination) (*remote.Backend, error) {
+	token, err := os.ReadFile(d.tokenPath(dst.Name))
+	if err != nil {
+		return nil, fmt.Errorf("this computer is not signed in to %s: add the destination again: %w", dst.URL, err)
+	}
+	return remote.Open(remote.Config{URL: dst.URL, DeviceID: dst.DeviceID, Token: strings.TrimSpace(string(token)),
+		Fingerprint: dst.Fingerprint, Spool: d.spoolDir(dst.Name), MaxSpool: d.cfg.OfflineQueue})
+}
+
+// Devices lists the devices of the account a server destination signed in to.
+func (d *Device) Devices(ctx context.Context, dest string) ([]remote.Device, error) {
+	r, dst, err := d.repo(ctx, dest)
+	if err != nil {
+		return nil, err
+	}
+	b, ok := r.Backend().(*remote.Backend)
+	if !ok {
+		return nil, fmt.Errorf("destination %q is a folder, not a server: it has no devices", dst.Name)
+	}
+	return b.Devices(ctx)
+}
+
+// maxClockSkew is how far this computer's clock may be from a server's
+// before pruning is refused: retention judges versions by age, and a wrong
+// clock would make recent versions look old.
+const maxClockSkew = 10 * time.Minute
+
+func checkClock(r *repo.Repo) error {
+	b, ok := r.Backend().(*remote.Backend)
+	if !ok {
+		return nil
+	}
+	if skew := b.ClockSkew(); skew > maxClockSkew || skew < -maxClockSkew {
+		return fmt.Errorf("this computer's clock is %s off the server's: set the clock right before pruning", skew.Round(time.Second))
+	}
+	return nil
+}

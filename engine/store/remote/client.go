@@ -1,0 +1,235 @@
+package remote
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/store"
+)
+
+// Errors a server's answers map to. Each says what to do next.
+var (
+	ErrCredentials = errors.New("wrong user name or password")
+	ErrToken       = errors.New("the server no longer accepts this computer's sign-in (signed out, revoked or expired): add the destination again to sign in")
+	ErrDisabled    = errors.New("this account is disabled on the server: ask your IT administrator")
+	ErrDeviceLimit = errors.New("your account has its maximum number of devices already: retire an old one (ask IT), or replace it")
+	ErrRateLimited = errors.New("too many failed sign-ins: wait a while and try again")
+	ErrQuota       = errors.New("your storage quota on the server is used up: ask IT for more, or remove folders from the backup")
+	ErrFingerprint = errors.New("the server's certificate is not the one this computer trusted when it first signed in: someone may be impersonating the server, or it got a new certificate; ask IT before going on")
+)
+
+// client is an HTTP client for one server, with the certificate pinned or
+// checked against the system's roots.
+type client struct {
+	base   *url.URL
+	http   *http.Client
+	token  string
+	offset atomic.Int64 // server time minus local time, ns
+}
+
+// maxJSON bounds what Cairn reads of a JSON answer: a server cannot make it
+// allocate without limit.
+const maxJSON = 16 << 20
+
+func newClient(rawURL, fingerprint, token string) (*client, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("%q is not a server address like https://backup.example.org:8443", rawURL)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12}
+	if fingerprint != "" {
+		want, err := ParseFingerprint(fingerprint)
+		if err != nil {
+			return nil, err
+		}
+		// Trust on first use: the certificate is checked against the
+		// fingerprint confirmed at sign-in, not against certificate authorities.
+		tlsConf.InsecureSkipVerify = true
+		tlsConf.VerifyPeerCertificate = func(raw [][]byte, _ [][]*x509.Certificate) error {
+			if len(raw) == 0 || sha256.Sum256(raw[0]) != want {
+				return ErrFingerprint
+			}
+			return nil
+		}
+	}
+	tr := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:       tlsConf,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 2 * time.Minute, // the server answers a PUT once the object is durable
+		MaxIdleConnsPerHost:   8,
+		IdleConnTimeout:       90 * time.Second,
+		ForceAttemptHTTP2:     true,
+	}
+	return &client{base: u, http: &http.Client{Transport: tr}, token: token}, nil
+}
+
+// now is the server's clock, as last seen.
+func (c *client) now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+
+func (c *client) url(parts ...string) string {
+	u := *c.base
+	for _, p := range parts {
+		u.Path += "/" + url.PathEscape(p)
+	}
+	return u.String()
+}
+
+// do sends a request and maps failures: a network failure is ErrOffline;
+// an error status is decoded into the error the API names.
+func (c *client) do(ctx context.Context, method, u string, body io.Reader, size int64, hdr map[string]string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		req.ContentLength = size
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if errors.Is(err, ErrFingerprint) {
+			return nil, ErrFingerprint
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%w: %s: %v", store.ErrOffline, c.base.Host, err)
+	}
+	if t, err := strconv.ParseInt(resp.Header.Get("X-Cairn-Time"), 10, 64); err == nil && t > 0 {
+		c.offset.Store(t - time.Now().UnixNano())
+	}
+	if resp.StatusCode >= 400 {
+		defer resp.Body.Close()
+		return nil, apiError(resp)
+	}
+	return resp, nil
+}
+
+// apiError turns an error answer into an error a person understands.
+func apiError(resp *http.Response) error {
+	var body struct {
+		Error string `json:"error"`
+		Code  string `json:"code"`
+	}
+	json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&body)
+	msg := strings.TrimSpace(body.Error)
+	if len(msg) > 300 {
+		msg = msg[:300]
+	}
+	wrap := func(sentinel error) error {
+		if msg == "" {
+			return sentinel
+		}
+		return fmt.Errorf("%w (the server says: %s)", sentinel, msg)
+	}
+	switch {
+	case body.Code == "credentials":
+		return wrap(ErrCredentials)
+	case body.Code == "token" || resp.StatusCode == http.StatusUnauthorized:
+		return wrap(ErrToken)
+	case body.Code == "disabled":
+		return wrap(ErrDisabled)
+	case body.Code == "device_limit":
+		return wrap(ErrDeviceLimit)
+	case body.Code == "rate_limited" || resp.StatusCode == http.StatusTooManyRequests:
+		return wrap(ErrRateLimited)
+	case body.Code == "quota" || body.Code == "disk_full" || resp.StatusCode == http.StatusInsufficientStorage:
+		return fmt.Errorf("%w: %w", engine.ErrDestinationFull, wrap(ErrQuota))
+	case resp.StatusCode == http.StatusNotFound:
+		return fmt.Errorf("%w (server answered 404)", engine.ErrNotFound)
+	case resp.StatusCode >= 500:
+		return fmt.Errorf("%w: the server failed (%s) %s", store.ErrOffline, resp.Status, msg)
+	}
+	return fmt.Errorf("the server refused the request: %s %s", resp.Status, msg)
+}
+
+// getJSON fetches and decodes a JSON answer, bounded in size.
+func (c *client) getJSON(ctx context.Context, u string, v any) error {
+	resp, err := c.do(ctx, http.MethodGet, u, nil, 0, nil)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	return decodeJSON(resp.Body, v)
+}
+
+func decodeJSON(r io.Reader, v any) error {
+	data, err := io.ReadAll(io.LimitReader(r, maxJSON+1))
+	if err != nil {
+		return fmt.Errorf("%w: reading the answer: %v", store.ErrOffline, err)
+	}
+	if len(data) > maxJSON {
+		return errors.New("the server's answer is too large")
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("the server's answer is not what Cairn expects: %v", err)
+	}
+	return nil
+}
+
+func (c *client) postJSON(ctx context.Context, u string, in, out any) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	resp, err := c.do(ctx, http.MethodPost, u, bytes.NewReader(body), int64(len(body)), map[string]string{"Content-Type": "application/json"})
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if out == nil {
+		return nil
+	}
+	return decodeJSON(resp.Body, out)
+}
+
+// Fingerprint formats a certificate's fingerprint: SHA-256 of its DER,
+// lowercase hex, a colon between bytes.
+func Fingerprint(der []byte) string {
+	sum := sha256.Sum256(der)
+	h := hex.EncodeToString(sum[:])
+	var b strings.Builder
+	for i := 0; i < len(h); i += 2 {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(h[i : i+2])
+	}
+	return b.String()
+}
+
+// ParseFingerprint accepts a fingerprint with or without colons, any case.
+func ParseFingerprint(s string) ([32]byte, error) {
+	var out [32]byte
+	clean := strings.ToLower(strings.NewReplacer(":", "", " ", "", "SHA256", "", "sha256", "", "=", "").Replace(s))
+	b, err := hex.DecodeString(clean)
+	if err != nil || len(b) != 32 {
+		return out, fmt.Errorf("%q is not a SHA-256 fingerprint (64 hex digits, colons allowed)", s)
+	}
+	copy(out[:], b)
+	return out, nil
+}

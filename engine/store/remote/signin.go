@@ -1,0 +1,121 @@
+package remote
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Probe connects to a server and returns its certificate's fingerprint, and
+// whether the system's certificate authorities vouch for it (then nothing
+// needs to be pinned).
+func Probe(ctx context.Context, rawURL string) (fingerprint string, trusted bool, err error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return "", false, fmt.Errorf("%q is not a server address like https://backup.example.org:8443", rawURL)
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), "443")
+	}
+	d := &tls.Dialer{NetDialer: &net.Dialer{Timeout: 10 * time.Second},
+		Config: &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}}
+	conn, err := d.DialContext(ctx, "tcp", host)
+	if err != nil {
+		return "", false, fmt.Errorf("cannot reach %s: %w", host, err)
+	}
+	defer conn.Close()
+	certs := conn.(*tls.Conn).ConnectionState().PeerCertificates
+	if len(certs) == 0 {
+		return "", false, errors.New("the server sent no certificate")
+	}
+	opts := x509.VerifyOptions{DNSName: u.Hostname(), Intermediates: x509.NewCertPool()}
+	for _, c := range certs[1:] {
+		opts.Intermediates.AddCert(c)
+	}
+	_, verr := certs[0].Verify(opts)
+	return Fingerprint(certs[0].Raw), verr == nil, nil
+}
+
+// Account is a signed-in device.
+type Account struct {
+	Token    string
+	DeviceID string
+}
+
+// SignIn checks the user's password with the server and registers this
+// computer as one of their devices (or finds it, when it signed in before
+// under that name). fingerprint is the pinned certificate ("" when the
+// system's authorities vouch for it).
+func SignIn(ctx context.Context, rawURL, fingerprint, user, password, device, osName string) (Account, error) {
+	c, err := newClient(rawURL, fingerprint, "")
+	if err != nil {
+		return Account{}, err
+	}
+	var out struct {
+		Token    string `json:"token"`
+		DeviceID string `json:"device_id"`
+	}
+	in := map[string]string{"user": user, "password": password, "device": device, "os": osName}
+	if err := c.postJSON(ctx, c.url("api", "v1", "signin"), in, &out); err != nil {
+		return Account{}, err
+	}
+	if len(out.Token) < 16 || len(out.Token) > 512 || !validID(out.DeviceID) {
+		return Account{}, errors.New("the server's sign-in answer is not what Cairn expects")
+	}
+	return Account{Token: out.Token, DeviceID: out.DeviceID}, nil
+}
+
+// Device is one of the account's devices, as the server describes it.
+type Device struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	OS         string `json:"os"`
+	Created    int64  `json:"created"`
+	LastSeen   int64  `json:"last_seen"`
+	LastUpload int64  `json:"last_upload"`
+	Bytes      int64  `json:"bytes"`
+	Objects    int64  `json:"objects"`
+}
+
+// Devices lists the account's devices.
+func (b *Backend) Devices(ctx context.Context) ([]Device, error) {
+	var out []Device
+	if err := b.c.getJSON(ctx, b.c.url("api", "v1", "devices"), &out); err != nil {
+		return nil, err
+	}
+	for _, d := range out {
+		if !validID(d.ID) || d.Bytes < 0 || len(d.Name) > 256 {
+			return nil, errors.New("the server's list of devices is not what Cairn expects")
+		}
+	}
+	return out, nil
+}
+
+// SignOut revokes this device's token at the server.
+func (b *Backend) SignOut(ctx context.Context) error {
+	resp, err := b.c.do(ctx, http.MethodPost, b.c.url("api", "v1", "signout"), nil, 0, nil)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	return nil
+}
+
+func validID(s string) bool {
+	if len(s) < 8 || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
