@@ -39,6 +39,8 @@ type Backend struct {
 
 	mu           sync.Mutex
 	offlineUntil time.Time // skip sending until then after a failure
+
+	retryDelay time.Duration // between attempts in Drain (tests shorten it)
 }
 
 var (
@@ -70,7 +72,7 @@ func Open(cfg Config) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Backend{cfg: cfg, c: c, spool: sp}, nil
+	return &Backend{cfg: cfg, c: c, spool: sp, retryDelay: time.Second}, nil
 }
 
 // Location implements store.Backend.
@@ -209,7 +211,7 @@ func (b *Backend) Drain(ctx context.Context) error {
 					break
 				}
 				select {
-				case <-time.After(time.Duration(attempt+1) * time.Second):
+				case <-time.After(time.Duration(attempt+1) * b.retryDelay):
 				case <-ctx.Done():
 					return ctx.Err()
 				}
