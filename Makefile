@@ -14,12 +14,16 @@ all: build
 deps:
 	@scripts/deps.sh
 
-build: bin/cairn
+build: bin/cairn bin/cairn-server
 
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 bin/cairn: $(GO_SOURCES)
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/cairn ./app/cairn
+
+# The server: a static binary, no cgo, no GUI.
+bin/cairn-server: $(GO_SOURCES)
+	CGO_ENABLED=0 $(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/cairn-server ./app/cairn-server
 
 # The desktop app comes with the GUI issue; until then `make run` builds the
 # command line and shows its status and usage.

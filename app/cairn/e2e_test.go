@@ -32,6 +32,10 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "build cairn: %v\n%s", err, out)
 		os.Exit(1)
 	}
+	if err := buildServer(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)

@@ -24,6 +24,7 @@ type bench struct {
 	results []*result // parallel to tools
 	want    tree      // the corpus after modify: what every restore must give back
 	info    runInfo
+	server  serverRun // Cairn through a cairn-server
 }
 
 // stepPlan says how to run one step for one tool. Only cmd is timed. rep numbers the tool's repetitions of the
@@ -48,6 +49,7 @@ func run(ctx context.Context, cfg config) error {
 	}
 	b.step(ctx, stepChanged, b.changedPlan())
 	b.step(ctx, stepRestore, b.restorePlan())
+	b.serverSection(ctx)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -96,7 +98,7 @@ func (b *bench) prepare(ctx context.Context) error {
 // clearWork removes what a previous run left: the corpus, every tool's folders and the logs. It removes only
 // names the harness creates, so a mistaken -work cannot empty an unrelated folder.
 func (b *bench) clearWork() error {
-	names := []string{"corpus", "logs", restoresDir}
+	names := []string{"corpus", "logs", restoresDir, "cairn-via-server"}
 	for _, t := range allTools {
 		names = append(names, t, t+snapSuffix, "restore-"+t)
 	}
@@ -112,6 +114,7 @@ func (b *bench) clearWork() error {
 func (b *bench) cleanup() {
 	os.RemoveAll(b.corpus)
 	os.RemoveAll(filepath.Join(b.cfg.work, restoresDir))
+	os.RemoveAll(filepath.Join(b.cfg.work, "cairn-via-server"))
 	for _, t := range b.tools {
 		os.RemoveAll(t.state)
 	}

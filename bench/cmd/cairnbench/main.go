@@ -22,17 +22,18 @@ import (
 
 // config is what the command line chose; relative paths are resolved against the repository root.
 type config struct {
-	cairn    string        // the cairn binary
-	work     string        // scratch folder: corpus, every tool's state, restores, logs
-	runs     int           // best of runs
-	tools    []string      // tool names, in column order
-	out      string        // the Markdown file to update; "-" writes nothing
-	mkcorpus string        // the corpus generator
-	command  string        // how the run was started, as shown in the report
-	root     string        // the repository root
-	timeout  time.Duration // the longest any one command may take before it counts as failed
-	idleWait time.Duration // how long to wait for other programs to leave the machine idle before a timing
-	retries  int           // extra repetitions allowed when other programs disturbed one
+	cairn       string        // the cairn binary
+	cairnServer string        // the cairn-server binary
+	work        string        // scratch folder: corpus, every tool's state, restores, logs
+	runs        int           // best of runs
+	tools       []string      // tool names, in column order
+	out         string        // the Markdown file to update; "-" writes nothing
+	mkcorpus    string        // the corpus generator
+	command     string        // how the run was started, as shown in the report
+	root        string        // the repository root
+	timeout     time.Duration // the longest any one command may take before it counts as failed
+	idleWait    time.Duration // how long to wait for other programs to leave the machine idle before a timing
+	retries     int           // extra repetitions allowed when other programs disturbed one
 }
 
 func main() {
@@ -57,6 +58,7 @@ func parseFlags(args []string) (config, error) {
 	cfg := config{root: root}
 	fs := flag.NewFlagSet("cairnbench", flag.ContinueOnError)
 	fs.StringVar(&cfg.cairn, "cairn", "bin/cairn", "the cairn `binary`")
+	fs.StringVar(&cfg.cairnServer, "cairn-server", "bin/cairn-server", "the cairn-server `binary` (its throughput is measured next to the folder destination's)")
 	fs.StringVar(&cfg.work, "work", ".bench/work", "scratch `folder` (corpus, repositories, restores; about 15 GB)")
 	fs.IntVar(&cfg.runs, "runs", 3, "repeat each timed step `N` times and keep the fastest")
 	toolList := fs.String("tools", strings.Join(allTools, ","), "comma-separated `list` of tools to run")

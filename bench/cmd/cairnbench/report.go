@@ -60,6 +60,12 @@ func (b *bench) markdown() string {
 	s.WriteString(b.stepTable())
 	s.WriteString("\n### Targets\n\nEach target compares Cairn with the best peer of this run.\n\n")
 	s.WriteString(b.targetsTable())
+	if st := b.serverTable(); st != "" {
+		s.WriteString("\n### Through a Cairn server\n\nThe same corpus backed up by Cairn to a `cairn-server` on this machine " +
+			"(HTTPS on 127.0.0.1, a self-signed certificate pinned), next to the folder destination of the table above. " +
+			"Throughput is the corpus size divided by the wall time.\n\n")
+		s.WriteString(st)
+	}
 	if p := b.problems(); len(p) > 0 {
 		s.WriteString("\n### Problems\n\n")
 		for _, line := range p {

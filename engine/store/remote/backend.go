@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/cairnbackup/cairn/engine"
@@ -41,6 +43,7 @@ type Backend struct {
 	offlineUntil time.Time // skip sending until then after a failure
 
 	retryDelay time.Duration // between attempts in Drain (tests shorten it)
+	offlineFor time.Duration // how long sending pauses after a failure (tests shorten it)
 }
 
 var (
@@ -72,7 +75,7 @@ func Open(cfg Config) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Backend{cfg: cfg, c: c, spool: sp, retryDelay: time.Second}, nil
+	return &Backend{cfg: cfg, c: c, spool: sp, retryDelay: time.Second, offlineFor: retryAfter}, nil
 }
 
 // Location implements store.Backend.
@@ -107,7 +110,7 @@ func (b *Backend) offline() bool {
 func (b *Backend) noteFailure(err error) {
 	if errors.Is(err, store.ErrOffline) {
 		b.mu.Lock()
-		b.offlineUntil = time.Now().Add(retryAfter)
+		b.offlineUntil = time.Now().Add(b.offlineFor)
 		b.mu.Unlock()
 	}
 }
@@ -160,6 +163,9 @@ func (u *upload) Commit(name string) error {
 	if err := u.b.spool.commit(u.f, u.kind, name); err != nil {
 		return err
 	}
+	if u.kind == store.KindConfig {
+		u.b.cacheConfig(name)
+	}
 	if u.b.offline() {
 		return nil // queued; sent by Drain
 	}
@@ -201,20 +207,24 @@ func (b *Backend) send(ctx context.Context, kind store.Kind, name string) error 
 // drainOrder sends packs before the segments that refer to them.
 var drainOrder = []store.Kind{store.KindPack, store.KindSegment, store.KindKey, store.KindConfig, store.KindLock}
 
-// Drain implements store.Queue.
+// Drain implements store.Queue. An object whose upload was cut off is sent
+// once more at once (a dropped connection); when the server cannot be
+// reached at all, Drain stops and reports ErrOffline, and the next call
+// (the next backup, or the service's next attempt) carries on.
 func (b *Backend) Drain(ctx context.Context) error {
+	if b.offline() {
+		return fmt.Errorf("%w: %s did not answer less than %s ago", store.ErrOffline, b.c.base.Host, b.offlineFor)
+	}
 	for _, kind := range drainOrder {
 		for _, name := range b.spool.list(kind) {
-			var err error
-			for attempt := 0; attempt < 3; attempt++ {
-				if err = b.send(ctx, kind, name); err == nil || !errors.Is(err, store.ErrOffline) {
-					break
-				}
+			err := b.send(ctx, kind, name)
+			if errors.Is(err, store.ErrOffline) && !isRefused(err) {
 				select {
-				case <-time.After(time.Duration(attempt+1) * b.retryDelay):
+				case <-time.After(b.retryDelay):
 				case <-ctx.Done():
 					return ctx.Err()
 				}
+				err = b.send(ctx, kind, name)
 			}
 			if err != nil {
 				return err
@@ -282,6 +292,20 @@ func (b *Backend) openConfig(ctx context.Context, name string) (store.Object, er
 		os.Rename(cached+".tmp", cached)
 	}
 	return &memObject{data}, nil
+}
+
+// cacheConfig keeps a copy of a configuration object written here, so the
+// archive opens while the server cannot be reached.
+func (b *Backend) cacheConfig(name string) {
+	data, err := os.ReadFile(b.spool.path(store.KindConfig, name))
+	if err != nil {
+		return
+	}
+	cached := filepath.Join(b.spool.dir, "cache", name)
+	os.MkdirAll(filepath.Dir(cached), 0o700)
+	if os.WriteFile(cached+".tmp", data, 0o600) == nil {
+		os.Rename(cached+".tmp", cached)
+	}
 }
 
 type memObject struct{ b []byte }
@@ -451,4 +475,11 @@ func (b *Backend) remove(ctx context.Context, kind store.Kind, name string) erro
 	}
 	resp.Body.Close()
 	return nil
+}
+
+// isRefused says the server is not there at all (nothing listens, no
+// route): retrying at once is pointless.
+func isRefused(err error) bool {
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EHOSTUNREACH) ||
+		errors.Is(err, syscall.ENETUNREACH) || strings.Contains(err.Error(), "no such host")
 }

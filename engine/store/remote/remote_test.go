@@ -94,7 +94,7 @@ func newFake(t *testing.T) (*fake, *Backend) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.retryDelay = time.Millisecond
+	b.retryDelay, b.offlineFor = time.Millisecond, 0
 	return f, b
 }
 
