@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/cairnbackup/cairn/engine/server"
+	"github.com/cairnbackup/cairn/engine/server/tlscert"
+)
+
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs, dataFlag := newFlags("serve", e)
+	listen := fs.String("listen", ":8443", "address and port to listen on")
+	certFile := fs.String("tls-cert", "", "the certificate (PEM), with --tls-key; without them a self-signed one is made")
+	keyFile := fs.String("tls-key", "", "the certificate's private key (PEM)")
+	var hosts listFlag
+	fs.Var(&hosts, "host", "a name or address clients use, for the self-signed certificate (repeatable)")
+	grace := durationFlag{30 * 24 * time.Hour}
+	fs.Var(&grace, "grace", "how long deleted objects stay in the trash")
+	maxObject := sizeFlag{v: 256 << 20}
+	fs.Var(&maxObject, "max-object", "the largest object accepted")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 0, "no arguments"); err != nil {
+		return err
+	}
+	if (*certFile == "") != (*keyFile == "") {
+		return usageErr("give both --tls-cert and --tls-key, or neither")
+	}
+	log := e.logger(slog.LevelInfo)
+	dir, err := e.dataDir(*dataFlag)
+	if err != nil {
+		return err
+	}
+	data, err := server.OpenData(ctx, dir, e.now, log)
+	if err != nil {
+		return err
+	}
+	defer data.Close()
+	release, err := data.LockServe(ctx)
+	if err != nil {
+		if errors.Is(err, server.ErrRunning) {
+			return fmt.Errorf("%w; stop it first", err)
+		}
+		return err
+	}
+	defer release()
+	cert, err := serverCert(e, log, data.Dir, *certFile, *keyFile, hosts)
+	if err != nil {
+		return err
+	}
+	if err := data.Records.SetSetting(ctx, server.SettingGrace, grace.v.String()); err != nil {
+		return err
+	}
+	srv, err := server.New(server.Options{Vault: data.Vault, Logger: log, Now: e.now, HashParams: e.hashParams(),
+		MaxObject: maxObject.v, Grace: grace.v})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *listen, err)
+	}
+	fmt.Fprintln(e.stdout, "fingerprint:", tlscert.Fingerprint(cert))
+	fmt.Fprintln(e.stdout, "listening on https://"+ln.Addr().String())
+	log.Info("serving", "addr", ln.Addr().String(), "data", data.Dir, "grace", grace.v, "max_object", maxObject.v)
+	return srv.Serve(ctx, ln, cert)
+}
+
+// serverCert is the administrator's certificate, or the self-signed one in
+// the data folder (made on first start).
+func serverCert(e *env, log *slog.Logger, dir, certFile, keyFile string, hosts []string) (tls.Certificate, error) {
+	if certFile != "" {
+		return tlscert.Load(certFile, keyFile)
+	}
+	all := append(tlscert.DefaultHosts(), hosts...)
+	cert, created, err := tlscert.LoadOrCreate(filepath.Join(dir, server.TLSDir), all, e.now())
+	if err != nil {
+		return cert, err
+	}
+	if created {
+		log.Info("made a self-signed certificate; clients accept it by its fingerprint", "hosts", strings.Join(all, ","))
+	} else if missing := tlscert.Missing(cert, hosts); len(missing) > 0 {
+		log.Warn("the self-signed certificate does not name these hosts; clients that check names will refuse them. "+
+			"To make a new certificate, stop the server and remove "+filepath.Join(dir, server.TLSDir)+
+			" (every client then has to accept the new fingerprint)", "hosts", strings.Join(missing, ","))
+	}
+	return cert, nil
+}

@@ -1,0 +1,214 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/cairnbackup/cairn/engine/server/passhash"
+	"github.com/cairnbackup/cairn/engine/server/records"
+)
+
+func cmdUser(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 {
+		return usageErr("user needs a subcommand: add, list, passwd, quota, devices, disable or enable")
+	}
+	sub, args := args[0], args[1:]
+	switch sub {
+	case "add":
+		return userAdd(ctx, e, args)
+	case "list":
+		return userList(ctx, e, args)
+	case "passwd":
+		return userPasswd(ctx, e, args)
+	case "quota", "devices", "disable", "enable":
+		return userChange(ctx, e, sub, args)
+	}
+	return usageErr("unknown subcommand user %s", sub)
+}
+
+func userAdd(ctx context.Context, e *env, args []string) error {
+	fs, dataFlag := newFlags("user add", e)
+	pwFile := fs.String("password-file", "", "read the password from the first line of this file")
+	quota := sizeFlag{v: records.DefaultQuota}
+	fs.Var(&quota, "quota", "the most the user may store, trash included")
+	devices := fs.Int("devices", records.DefaultMaxDevices, "the most devices the user may sign in from")
+	admin := fs.Bool("admin", false, "the user is an administrator")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 1, "a user name"); err != nil {
+		return err
+	}
+	name, err := userName(pos[0])
+	if err != nil {
+		return err
+	}
+	if *devices < 1 || quota.v < 1 {
+		return usageErr("--devices and --quota must be at least 1")
+	}
+	data, err := e.openData(ctx, *dataFlag)
+	if err != nil {
+		return err
+	}
+	defer data.Close()
+	if _, err := data.Records.User(ctx, name); err == nil {
+		return fmt.Errorf("user %s exists already", name)
+	}
+	pw, err := readPassword(e, *pwFile, name)
+	if err != nil {
+		return err
+	}
+	hash, err := passhash.Hash(pw, e.hashParams())
+	if err != nil {
+		return err
+	}
+	u, err := data.Records.AddUser(ctx, records.User{Name: name, PasswordHash: hash, Admin: *admin,
+		Quota: quota.v, MaxDevices: *devices, Created: e.now()})
+	if errors.Is(err, records.ErrExists) {
+		return fmt.Errorf("user %s exists already", name)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "added user %s: quota %s, up to %d devices\n", u.Name, formatSize(u.Quota), u.MaxDevices)
+	return nil
+}
+
+func userList(ctx context.Context, e *env, args []string) error {
+	fs, dataFlag := newFlags("user list", e)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 0, "no arguments"); err != nil {
+		return err
+	}
+	data, err := e.openData(ctx, *dataFlag)
+	if err != nil {
+		return err
+	}
+	defer data.Close()
+	us, err := data.Records.Users(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "USER\tUSED\tQUOTA\tDEVICES\tSTATUS\tCREATED")
+	for _, u := range us {
+		status := "active"
+		if u.Disabled {
+			status = "disabled"
+		}
+		if u.Admin {
+			status += ", admin"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d of %d\t%s\t%s\n", u.Name, formatSize(u.Used), formatSize(u.Quota),
+			u.Devices, u.MaxDevices, status, formatTime(u.Created))
+	}
+	return tw.Flush()
+}
+
+func userPasswd(ctx context.Context, e *env, args []string) error {
+	fs, dataFlag := newFlags("user passwd", e)
+	pwFile := fs.String("password-file", "", "read the password from the first line of this file")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 1, "a user name"); err != nil {
+		return err
+	}
+	name, err := userName(pos[0])
+	if err != nil {
+		return err
+	}
+	data, err := e.openData(ctx, *dataFlag)
+	if err != nil {
+		return err
+	}
+	defer data.Close()
+	if _, err := data.Records.User(ctx, name); err != nil {
+		return noUser(name, err)
+	}
+	pw, err := readPassword(e, *pwFile, name)
+	if err != nil {
+		return err
+	}
+	hash, err := passhash.Hash(pw, e.hashParams())
+	if err != nil {
+		return err
+	}
+	if err := data.Records.UpdateUser(ctx, name, records.UserChange{PasswordHash: &hash}); err != nil {
+		return noUser(name, err)
+	}
+	fmt.Fprintf(e.stdout, "changed the password of %s; devices signed in stay signed in\n", name)
+	return nil
+}
+
+func userChange(ctx context.Context, e *env, sub string, args []string) error {
+	fs, dataFlag := newFlags("user "+sub, e)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	want := map[string]int{"quota": 2, "devices": 2, "disable": 1, "enable": 1}[sub]
+	what := map[string]string{"quota": "a user name and a size", "devices": "a user name and a number",
+		"disable": "a user name", "enable": "a user name"}[sub]
+	if err := wantArgs(pos, want, what); err != nil {
+		return err
+	}
+	name, err := userName(pos[0])
+	if err != nil {
+		return err
+	}
+	var c records.UserChange
+	var done string
+	switch sub {
+	case "quota":
+		q, err := parseSize(pos[1])
+		if err != nil || q < 1 {
+			return usageErr("%q is not a quota: write 500GB, 1TB, 250MiB or a number of bytes", pos[1])
+		}
+		c.Quota, done = &q, "quota of "+name+" is now "+formatSize(q)
+	case "devices":
+		n, err := strconv.Atoi(pos[1])
+		if err != nil || n < 1 {
+			return usageErr("%q is not a number of devices", pos[1])
+		}
+		c.MaxDevices, done = &n, fmt.Sprintf("%s may now have up to %d devices", name, n)
+	case "disable", "enable":
+		off := sub == "disable"
+		c.Disabled, done = &off, name+" is "+sub+"d"
+	}
+	data, err := e.openData(ctx, *dataFlag)
+	if err != nil {
+		return err
+	}
+	defer data.Close()
+	if c.MaxDevices != nil {
+		u, err := data.Records.User(ctx, name)
+		if err != nil {
+			return noUser(name, err)
+		}
+		if u.Devices > *c.MaxDevices {
+			return fmt.Errorf("%s has %d devices already; retire %d with 'cairn-server device retire ID' first ('cairn-server device list %s' shows them)",
+				name, u.Devices, u.Devices-*c.MaxDevices, name)
+		}
+	}
+	if err := data.Records.UpdateUser(ctx, name, c); err != nil {
+		return noUser(name, err)
+	}
+	fmt.Fprintln(e.stdout, done)
+	return nil
+}
+
+func noUser(name string, err error) error {
+	if errors.Is(err, records.ErrNotFound) {
+		return fmt.Errorf("there is no user %s ('cairn-server user list' lists them)", name)
+	}
+	return err
+}

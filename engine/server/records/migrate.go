@@ -1,0 +1,126 @@
+package records
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// migrations[i] brings the schema from version i to i+1. Append only: a
+// released migration is never edited. The SQL is portable: BIGINT Unix
+// nanoseconds for times, INTEGER 0/1 for flags, partial indexes (SQLite and
+// PostgreSQL both have them). Dialects that spell a statement differently
+// get their own list when they arrive.
+var migrations = [][]string{
+	// 1: accounts, devices, tokens, objects, sign-in failures, settings.
+	{
+		`CREATE TABLE users (
+			id          INTEGER PRIMARY KEY,
+			name        TEXT    NOT NULL UNIQUE,
+			password    TEXT    NOT NULL,
+			admin       INTEGER NOT NULL DEFAULT 0,
+			disabled    INTEGER NOT NULL DEFAULT 0,
+			quota       BIGINT  NOT NULL,
+			max_devices INTEGER NOT NULL,
+			used        BIGINT  NOT NULL DEFAULT 0,
+			created     BIGINT  NOT NULL
+		)`,
+		`CREATE TABLE devices (
+			id          TEXT    PRIMARY KEY,
+			user_id     INTEGER NOT NULL REFERENCES users(id),
+			name        TEXT    NOT NULL,
+			os          TEXT    NOT NULL,
+			created     BIGINT  NOT NULL,
+			last_seen   BIGINT  NOT NULL DEFAULT 0,
+			last_upload BIGINT  NOT NULL DEFAULT 0,
+			retired     BIGINT  NOT NULL DEFAULT 0
+		)`,
+		`CREATE INDEX devices_user ON devices(user_id, name)`,
+		`CREATE TABLE tokens (
+			hash      TEXT    PRIMARY KEY,
+			user_id   INTEGER NOT NULL REFERENCES users(id),
+			device_id TEXT    NOT NULL REFERENCES devices(id),
+			created   BIGINT  NOT NULL,
+			last_used BIGINT  NOT NULL,
+			revoked   BIGINT  NOT NULL DEFAULT 0
+		)`,
+		`CREATE INDEX tokens_device ON tokens(device_id)`,
+		`CREATE TABLE objects (
+			id         INTEGER PRIMARY KEY,
+			device_id  TEXT    NOT NULL REFERENCES devices(id),
+			kind       TEXT    NOT NULL,
+			name       TEXT    NOT NULL,
+			size       BIGINT  NOT NULL,
+			arrived    BIGINT  NOT NULL,
+			deleted_at BIGINT
+		)`,
+		// One live object per name; the trash may hold several
+		// generations of a name.
+		`CREATE UNIQUE INDEX objects_live ON objects(device_id, kind, name) WHERE deleted_at IS NULL`,
+		`CREATE INDEX objects_trash ON objects(deleted_at) WHERE deleted_at IS NOT NULL`,
+		`CREATE INDEX objects_device ON objects(device_id, kind, name)`,
+		`CREATE TABLE signin_failures (
+			key TEXT   NOT NULL,
+			at  BIGINT NOT NULL
+		)`,
+		`CREATE INDEX signin_failures_key ON signin_failures(key, at)`,
+		`CREATE TABLE settings (
+			key   TEXT PRIMARY KEY,
+			value TEXT NOT NULL
+		)`,
+	},
+}
+
+// SchemaVersion is the schema this code writes.
+var SchemaVersion = len(migrations)
+
+// migrate brings the database to SchemaVersion, in one transaction per
+// version, so a crash leaves it at a version it can resume from.
+func (s *SQL) migrate(ctx context.Context) error {
+	if _, err := s.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("schema version: %w", err)
+	}
+	for {
+		done := false
+		err := s.tx(ctx, func(t *txn) error {
+			v, err := schemaVersion(ctx, t)
+			if err != nil {
+				return err
+			}
+			if v > SchemaVersion {
+				return fmt.Errorf("the records were written by a newer cairn-server (schema %d; this one knows up to %d): upgrade cairn-server", v, SchemaVersion)
+			}
+			if v == SchemaVersion {
+				done = true
+				return nil
+			}
+			for _, stmt := range migrations[v] {
+				if _, err := t.exec(ctx, stmt); err != nil {
+					return fmt.Errorf("migrate schema to version %d: %w", v+1, err)
+				}
+			}
+			if v == 0 {
+				_, err = t.exec(ctx, `INSERT INTO schema_version (version) VALUES (?)`, v+1)
+			} else {
+				_, err = t.exec(ctx, `UPDATE schema_version SET version = ?`, v+1)
+			}
+			return err
+		})
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+func schemaVersion(ctx context.Context, t *txn) (int, error) {
+	var v int
+	err := t.queryRow(ctx, `SELECT version FROM schema_version`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("schema version: %w", err)
+	}
+	return v, nil
+}

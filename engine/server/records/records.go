@@ -1,0 +1,237 @@
+package records
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Sentinel errors. Methods wrap them with words for a person.
+var (
+	// ErrNotFound: no such user, device, token or object (or a revoked token).
+	ErrNotFound = errors.New("not found")
+	// ErrExists: the name is taken (a user, or a live object).
+	ErrExists = errors.New("exists already")
+	// ErrDeviceLimit: the user has their maximum of devices already.
+	ErrDeviceLimit = errors.New("device limit reached")
+)
+
+// Defaults for new accounts: the issue's seeds.
+const (
+	DefaultQuota      int64 = 1_000_000_000_000 // 1 TB
+	DefaultMaxDevices       = 4
+)
+
+// User is an account.
+type User struct {
+	ID           int64
+	Name         string
+	PasswordHash string // passhash format
+	Admin        bool
+	Disabled     bool
+	Quota        int64 // bytes
+	MaxDevices   int
+	Used         int64 // bytes of all the user's objects, trash included
+	Devices      int   // devices not retired (filled by User and Users)
+	Created      time.Time
+}
+
+// UserChange lists what UpdateUser changes; nil fields stay as they are.
+type UserChange struct {
+	PasswordHash *string
+	Quota        *int64
+	MaxDevices   *int
+	Disabled     *bool
+	Admin        *bool
+}
+
+// Device is one computer of a user; it owns one archive.
+type Device struct {
+	ID         string // 128 random bits, hex
+	UserID     int64
+	UserName   string
+	Name       string
+	OS         string
+	Created    time.Time
+	LastSeen   time.Time // zero: never
+	LastUpload time.Time // zero: never
+	Retired    time.Time // zero: active
+	Bytes      int64     // live objects only (filled by Devices)
+	Objects    int64
+}
+
+// Token is a sign-in token of a device. Only the SHA-256 of the token is
+// kept, so the records cannot be used to sign in.
+type Token struct {
+	Hash     string // hex SHA-256 of the token
+	UserID   int64
+	DeviceID string
+	Created  time.Time
+}
+
+// Session is what a valid token stands for.
+type Session struct {
+	TokenHash string
+	LastUsed  time.Time
+	User      User
+	Device    Device
+}
+
+// Object is one stored object, live or in the trash.
+type Object struct {
+	ID         int64
+	Device     string
+	Kind       string
+	Name       string
+	Size       int64
+	Arrived    time.Time // server clock
+	Deleted    time.Time // zero: live; else when it went to the trash
+	UserName   string    // filled by Objects
+	DeviceName string    // filled by Objects
+}
+
+// Live reports whether the object is not in the trash.
+func (o Object) Live() bool { return o.Deleted.IsZero() }
+
+// State selects live or trashed objects.
+type State int
+
+// States for ObjectQuery.
+const (
+	Live State = iota
+	Trashed
+	AnyState
+)
+
+// ObjectQuery selects objects; zero fields do not filter. Results are in ID
+// order.
+type ObjectQuery struct {
+	State         State
+	UserID        int64
+	Device        string
+	Kind          string
+	Name          string
+	DeletedBefore time.Time // trashed before this
+	DeletedSince  time.Time // trashed at or after this
+	AfterID       int64     // for paging
+	Limit         int       // 0: all
+}
+
+// UsageDiff is a user whose recorded usage differs from the sum of their
+// objects.
+type UsageDiff struct {
+	User     string
+	Recorded int64
+	Actual   int64
+}
+
+// Users is the accounts.
+type Users interface {
+	// AddUser creates an account; ErrExists when the name is taken.
+	AddUser(ctx context.Context, u User) (User, error)
+	// User finds an account by name.
+	User(ctx context.Context, name string) (User, error)
+	// Users lists every account by name.
+	Users(ctx context.Context) ([]User, error)
+	// UpdateUser changes an account.
+	UpdateUser(ctx context.Context, name string, c UserChange) error
+}
+
+// Devices is the users' computers.
+type Devices interface {
+	// RegisterDevice finds the user's active device called name, or adds
+	// one: ErrDeviceLimit when the user has their maximum already.
+	RegisterDevice(ctx context.Context, userID int64, name, os string, at time.Time) (Device, error)
+	// Device finds a device (retired or not) by ID, with its usage.
+	Device(ctx context.Context, id string) (Device, error)
+	// Devices lists a user's devices (all users' when userID is 0), with
+	// their usage, oldest first.
+	Devices(ctx context.Context, userID int64) ([]Device, error)
+	// RetireDevice revokes the device's tokens and frees its slot; its
+	// objects stay.
+	RetireDevice(ctx context.Context, id string, at time.Time) error
+}
+
+// Tokens is the sign-in tokens.
+type Tokens interface {
+	AddToken(ctx context.Context, t Token, at time.Time) error
+	// Session finds the token's user and device; ErrNotFound for an
+	// unknown or revoked token.
+	Session(ctx context.Context, tokenHash string) (Session, error)
+	// TouchSession records that the token and its device were used.
+	TouchSession(ctx context.Context, s Session, at time.Time) error
+	// RevokeToken revokes a token; revoking an unknown one is not an error.
+	RevokeToken(ctx context.Context, tokenHash string, at time.Time) error
+}
+
+// Objects is the list of stored objects.
+type Objects interface {
+	// AddObject records an object, live or (Deleted set) in the trash,
+	// and counts it in its user's usage. ErrExists when a live object has
+	// that name already. Quotas are the caller's business.
+	AddObject(ctx context.Context, o Object) (int64, error)
+	// Object finds an object by ID.
+	Object(ctx context.Context, id int64) (Object, error)
+	// LiveObject finds the live object of that name.
+	LiveObject(ctx context.Context, device, kind, name string) (Object, error)
+	// Objects lists objects.
+	Objects(ctx context.Context, q ObjectQuery) ([]Object, error)
+	// TrashObject moves a live object to the trash.
+	TrashObject(ctx context.Context, id int64, at time.Time) error
+	// RestoreObject brings an object back from the trash; ErrExists when a
+	// live object has its name now.
+	RestoreObject(ctx context.Context, id int64) error
+	// PurgeObject forgets an object and subtracts it from its user's usage.
+	PurgeObject(ctx context.Context, id int64) error
+	// RecountUsage compares each user's usage with the sum of their
+	// objects, and with fix, corrects it.
+	RecountUsage(ctx context.Context, fix bool) ([]UsageDiff, error)
+}
+
+// SigninLog is the recent failed sign-ins, by key (a user name or an
+// address), for rate limiting.
+type SigninLog interface {
+	AddSigninFailure(ctx context.Context, at time.Time, keys ...string) error
+	// SigninFailures returns the times of key's failures after since,
+	// oldest first.
+	SigninFailures(ctx context.Context, key string, since time.Time) ([]time.Time, error)
+	ClearSigninFailures(ctx context.Context, key string) error
+	// ForgetSigninFailures drops failures older than before.
+	ForgetSigninFailures(ctx context.Context, before time.Time) error
+}
+
+// Settings is a small key-value table for what the server tells the
+// administration commands (the grace window, for one).
+type Settings interface {
+	// Setting returns "" when key is not set.
+	Setting(ctx context.Context, key string) (string, error)
+	SetSetting(ctx context.Context, key, value string) error
+}
+
+// Store is the whole record store. Implementations are safe for concurrent
+// use, also by several processes on one database.
+type Store interface {
+	Users
+	Devices
+	Tokens
+	Objects
+	SigninLog
+	Settings
+	Close() error
+}
+
+var validUserName = regexp.MustCompile(`^[a-z0-9][a-z0-9._@-]{0,63}$`)
+
+// UserName returns name as accounts are keyed: lower case, so "Ana" and
+// "ana" are one account. Names are 1 to 64 letters, digits, '.', '_', '@'
+// or '-', starting with a letter or digit.
+func UserName(name string) (string, error) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if !validUserName.MatchString(n) {
+		return "", fmt.Errorf("user name %q is not valid: use 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit", name)
+	}
+	return n, nil
+}

@@ -1,0 +1,189 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"time"
+
+	"github.com/cairnbackup/cairn/engine/server/passhash"
+	"github.com/cairnbackup/cairn/engine/server/records"
+	"github.com/cairnbackup/cairn/engine/server/vault"
+)
+
+// Options configure a Server. Zero values get the defaults, which are
+// those of docs/SERVER-API.md; tests shorten them.
+type Options struct {
+	// Vault stores the objects; its Records are the accounts. Required.
+	Vault *vault.Vault
+	// Logger gets one line per request and what the server does in the
+	// background. Default: slog.Default().
+	Logger *slog.Logger
+	// Now is the server clock (default time.Now). It stamps X-Cairn-Time,
+	// arrivals, deletions and sign-in failures; the vault should share it.
+	Now func() time.Time
+	// Sleep waits after a failed sign-in (default: a timer, or until ctx
+	// ends). Tests replace it to stay fast.
+	Sleep func(ctx context.Context, d time.Duration)
+
+	// MaxObject is the largest object accepted (default 256 MiB): above
+	// the engine's largest pack, below what a slow link uploads in one go.
+	MaxObject int64
+	// MaxJSON caps JSON request bodies (default 64 KiB).
+	MaxJSON int64
+	// MinRate and RateWindow: a body that arrives, or a response that is
+	// taken, slower than MinRate bytes per second over RateWindow is cut
+	// off (default 8 KiB/s over 30 s): a modem is faster, a stalled or
+	// malicious client is not.
+	MinRate    int64
+	RateWindow time.Duration
+
+	// SigninFailures within SigninWindow for one user name or one address
+	// make further sign-ins wait (429) until the window has passed
+	// (default 5 in 15 minutes); each failure is answered after
+	// FailureDelay (default 1 s), so guessing is slow even below the limit.
+	SigninFailures int
+	SigninWindow   time.Duration
+	FailureDelay   time.Duration
+	// HashParams are the Argon2id parameters of the password hash checked
+	// for an unknown user, so that a wrong user name takes as long as a
+	// wrong password (default passhash.Default, as user add uses).
+	HashParams passhash.Params
+	// MaxHashing bounds concurrent password checks: each takes 64 MiB and
+	// a core for 0.1 s (default: the number of CPUs, at most 4).
+	MaxHashing int
+	// TouchEvery is how often a token's last use and its device's last
+	// sighting are written (default 1 minute): not at every request.
+	TouchEvery time.Duration
+
+	// Grace is how long deleted objects stay in the trash (default 30
+	// days); PurgeEvery how often Serve purges what is older (default 1
+	// hour).
+	Grace      time.Duration
+	PurgeEvery time.Duration
+	// ShutdownTimeout bounds how long Serve waits, after its context ends,
+	// for requests in flight (default 2 minutes).
+	ShutdownTimeout time.Duration
+	// ReadHeaderTimeout, IdleTimeout and MaxHeaderBytes of the HTTP server
+	// (default 10 s, 2 minutes, 64 KiB).
+	ReadHeaderTimeout time.Duration
+	IdleTimeout       time.Duration
+	MaxHeaderBytes    int
+}
+
+func (o *Options) applyDefaults() {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Sleep == nil {
+		o.Sleep = func(ctx context.Context, d time.Duration) {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+			}
+		}
+	}
+	def := func(v *int64, d int64) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defDur := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&o.MaxObject, 256<<20)
+	def(&o.MaxJSON, 64<<10)
+	def(&o.MinRate, 8<<10)
+	defDur(&o.RateWindow, 30*time.Second)
+	if o.SigninFailures <= 0 {
+		o.SigninFailures = 5
+	}
+	defDur(&o.SigninWindow, 15*time.Minute)
+	defDur(&o.FailureDelay, time.Second)
+	if o.HashParams == (passhash.Params{}) {
+		o.HashParams = passhash.Default
+	}
+	if o.MaxHashing <= 0 {
+		o.MaxHashing = min(4, runtime.NumCPU())
+	}
+	defDur(&o.TouchEvery, time.Minute)
+	defDur(&o.Grace, 30*24*time.Hour)
+	defDur(&o.PurgeEvery, time.Hour)
+	defDur(&o.ShutdownTimeout, 2*time.Minute)
+	defDur(&o.ReadHeaderTimeout, 10*time.Second)
+	defDur(&o.IdleTimeout, 2*time.Minute)
+	if o.MaxHeaderBytes <= 0 {
+		o.MaxHeaderBytes = 64 << 10
+	}
+}
+
+// Server answers the API. Safe for concurrent use.
+type Server struct {
+	o       Options
+	rec     records.Store
+	vault   *vault.Vault
+	log     *slog.Logger
+	hashing chan struct{} // a slot per concurrent password check
+	dummy   string        // the hash checked for unknown users
+	handler http.Handler
+}
+
+// New returns a server.
+func New(o Options) (*Server, error) {
+	if o.Vault == nil {
+		return nil, errors.New("server: no vault")
+	}
+	o.applyDefaults()
+	dummy, err := passhash.Hash([]byte("not anyone's password"), o.HashParams)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{o: o, rec: o.Vault.Records(), vault: o.Vault, log: o.Logger,
+		hashing: make(chan struct{}, o.MaxHashing), dummy: dummy}
+	s.handler = s.wrap(s.routes())
+	return s, nil
+}
+
+// Handler is the API as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+func (s *Server) routes() *http.ServeMux {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /healthz", s.healthz)
+	m.HandleFunc("POST /api/v1/signin", s.signin)
+	m.HandleFunc("POST /api/v1/signout", s.authed(s.signout))
+	m.HandleFunc("GET /api/v1/devices", s.authed(s.devices))
+	m.HandleFunc("GET /api/v1/devices/{id}/{kind}/{$}", s.authed(s.object(s.list)))
+	m.HandleFunc("PUT /api/v1/devices/{id}/{kind}/{name}", s.authed(s.object(s.put)))
+	m.HandleFunc("GET /api/v1/devices/{id}/{kind}/{name}", s.authed(s.object(s.get)))
+	m.HandleFunc("HEAD /api/v1/devices/{id}/{kind}/{name}", s.authed(s.object(s.head)))
+	m.HandleFunc("DELETE /api/v1/devices/{id}/{kind}/{name}", s.authed(s.object(s.delete)))
+	for _, p := range []string{"/healthz", "/api/v1/signin", "/api/v1/signout", "/api/v1/devices",
+		"/api/v1/devices/{id}/{kind}/{$}", "/api/v1/devices/{id}/{kind}/{name}"} {
+		m.HandleFunc(p, s.methodNotAllowed)
+	}
+	m.HandleFunc("/", s.notFound)
+	return m
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok"))
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, &apiError{http.StatusNotFound, "not_found", "no such endpoint"})
+}
+
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, &apiError{http.StatusMethodNotAllowed, "bad_request", r.Method + " is not allowed here"})
+}

@@ -1,0 +1,162 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cairnbackup/cairn/engine/server/passhash"
+	"github.com/cairnbackup/cairn/engine/server/records"
+)
+
+type signinRequest struct {
+	User     string `json:"user"`
+	Password string `json:"password"`
+	Device   string `json:"device"`
+	OS       string `json:"os"`
+}
+
+type signinResponse struct {
+	Token      string `json:"token"`
+	DeviceID   string `json:"device_id"`
+	ServerTime int64  `json:"server_time"`
+}
+
+var errCredentials = &apiError{http.StatusUnauthorized, "credentials", "wrong user name or password"}
+
+func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
+	var req signinRequest
+	if err := s.readJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := checkLabel("device", req.Device, 128, true); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := checkLabel("os", req.OS, 64, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	name, nameErr := records.UserName(req.User)
+	if nameErr != nil {
+		name = req.User[:min(len(req.User), 64)] // it counts as a failure, under a bounded key
+	}
+	infoOf(r).user = name
+	keys := []string{"user:" + name, "addr:" + remoteAddr(r)}
+	if wait, err := s.limited(ctx, keys); err != nil {
+		s.fail(w, r, err)
+		return
+	} else if wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		s.fail(w, r, &apiError{http.StatusTooManyRequests, "rate_limited",
+			fmt.Sprintf("too many failed sign-ins; try again in %d seconds", secs)})
+		return
+	}
+	u, ok, err := s.checkPassword(ctx, name, []byte(req.Password))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !ok {
+		if err := s.rec.AddSigninFailure(ctx, s.o.Now(), keys...); err != nil {
+			s.log.Warn("could not record a failed sign-in", "err", err)
+		}
+		s.o.Sleep(ctx, s.o.FailureDelay)
+		s.fail(w, r, errCredentials)
+		return
+	}
+	s.rec.ClearSigninFailures(ctx, keys[0])
+	if u.Disabled {
+		s.fail(w, r, &apiError{http.StatusForbidden, "disabled", "your account is disabled; ask the server's administrator"})
+		return
+	}
+	s.issueToken(w, r, u, req)
+}
+
+func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, u records.User, req signinRequest) {
+	ctx := r.Context()
+	d, err := s.rec.RegisterDevice(ctx, u.ID, req.Device, req.OS, s.o.Now())
+	if errors.Is(err, records.ErrDeviceLimit) {
+		s.log.Warn(fmt.Sprintf("%s has %d devices already; retire one with 'cairn-server device retire ID' to let %q in",
+			u.Name, u.MaxDevices, req.Device), "user", u.Name)
+		s.fail(w, r, &apiError{http.StatusForbidden, "device_limit", fmt.Sprintf(
+			"%s has %d devices already, the most this account may have; ask the server's administrator to retire one", u.Name, u.MaxDevices)})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	token, hash := newToken()
+	if err := s.rec.AddToken(ctx, records.Token{Hash: hash, UserID: u.ID, DeviceID: d.ID}, s.o.Now()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	infoOf(r).device = d.ID
+	writeJSON(w, http.StatusOK, signinResponse{Token: token, DeviceID: d.ID, ServerTime: s.o.Now().UnixNano()})
+}
+
+// limited returns how long sign-ins for keys must wait: the time until the
+// oldest failure that makes a key reach the limit leaves the window.
+func (s *Server) limited(ctx context.Context, keys []string) (time.Duration, error) {
+	now := s.o.Now()
+	var wait time.Duration
+	for _, k := range keys {
+		fails, err := s.rec.SigninFailures(ctx, k, now.Add(-s.o.SigninWindow))
+		if err != nil {
+			return 0, err
+		}
+		if n := len(fails); n >= s.o.SigninFailures {
+			wait = max(wait, fails[n-s.o.SigninFailures].Add(s.o.SigninWindow).Sub(now), time.Second)
+		}
+	}
+	return wait, nil
+}
+
+// checkPassword finds the user and checks the password; an unknown user
+// costs the same time as a wrong password.
+func (s *Server) checkPassword(ctx context.Context, name string, password []byte) (records.User, bool, error) {
+	select {
+	case s.hashing <- struct{}{}:
+		defer func() { <-s.hashing }()
+	case <-ctx.Done():
+		return records.User{}, false, ctx.Err()
+	}
+	u, err := s.rec.User(ctx, name)
+	hash := u.PasswordHash
+	if errors.Is(err, records.ErrNotFound) {
+		hash = s.dummy
+	} else if err != nil {
+		return u, false, err
+	}
+	ok, verr := passhash.Verify(password, hash)
+	if verr != nil {
+		s.log.Error("a password hash cannot be read; set the password again with 'cairn-server user passwd'", "user", name)
+	}
+	return u, ok && err == nil && len(password) > 0, nil
+}
+
+// checkLabel accepts a short printable text (a device name, an OS).
+func checkLabel(field, v string, maxLen int, required bool) error {
+	if required && v == "" {
+		return badRequest("%s is missing", field)
+	}
+	if len(v) > maxLen || !utf8.ValidString(v) {
+		return badRequest("%s must be valid text of at most %d bytes", field, maxLen)
+	}
+	for _, r := range v {
+		if !unicode.IsPrint(r) {
+			return badRequest("%s holds a character that cannot be shown", field)
+		}
+	}
+	return nil
+}
