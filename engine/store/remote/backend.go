@@ -124,6 +124,9 @@ func (b *Backend) noteSuccess() {
 // Create implements store.Backend: the object is written to the queue; Commit
 // makes it durable there and sends it when the server can be reached.
 func (b *Backend) Create(ctx context.Context, kind store.Kind) (store.Upload, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	f, err := b.spool.create()
 	if err != nil {
 		return nil, err

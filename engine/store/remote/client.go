@@ -161,7 +161,7 @@ func apiError(resp *http.Response) error {
 		return fmt.Errorf("%w: %w", engine.ErrDestinationFull, wrap(ErrQuota))
 	case resp.StatusCode == http.StatusNotFound:
 		return fmt.Errorf("%w (server answered 404)", engine.ErrNotFound)
-	case resp.StatusCode >= 500:
+	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusRequestTimeout:
 		return fmt.Errorf("%w: the server failed (%s) %s", store.ErrOffline, resp.Status, msg)
 	}
 	return fmt.Errorf("the server refused the request: %s %s", resp.Status, msg)
