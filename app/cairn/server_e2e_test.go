@@ -335,3 +335,34 @@ func TestRetiredDeviceIsToldToSignInAgain(t *testing.T) {
 }
 
 var _ = context.Background
+
+func TestPackCorruptedOnTheServerIsFoundAndRepaired(t *testing.T) {
+	s := startServer(t)
+	s.addUser("ana", "pw-ana-123")
+	c := newCLI(t)
+	src := filepath.Join(c.dir, "home", "ana")
+	testtree.Write(t, src, map[string]testtree.Node{"photo.jpg": {Random: 300 << 10}, "note.txt": {Data: "fine"}})
+	c.signIn(s, "work", "ana", "pw-ana-123", "laptop")
+	c.ok("files", "add", src)
+	c.ok("backup")
+	var packs []string
+	filepath.Walk(filepath.Join(s.data, "objects"), func(p string, info os.FileInfo, err error) error {
+		if err == nil && info.Mode().IsRegular() && strings.Contains(p, string(filepath.Separator)+"packs"+string(filepath.Separator)) {
+			packs = append(packs, p)
+		}
+		return nil
+	})
+	if len(packs) != 1 {
+		t.Fatalf("packs on the server: %v", packs)
+	}
+	data, _ := os.ReadFile(packs[0])
+	data[4096] ^= 0x20
+	os.WriteFile(packs[0], data, 0o600)
+	_, errOut := c.expect(exitDamaged, "verify", "--full")
+	if !strings.Contains(errOut, "photo.jpg") || strings.Contains(errOut, "note.txt") {
+		t.Fatalf("verify:\n%s", errOut)
+	}
+	c.ok("backup") // stores the damaged file's data again
+	c.ok("verify", "--full")
+	c.restoreAndCompare(src)
+}

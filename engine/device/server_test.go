@@ -1,0 +1,124 @@
+package device
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cairnbackup/cairn/engine/crypt"
+	"github.com/cairnbackup/cairn/engine/server"
+	"github.com/cairnbackup/cairn/engine/server/passhash"
+	"github.com/cairnbackup/cairn/engine/server/records"
+	"github.com/cairnbackup/cairn/engine/store/remote"
+	"github.com/cairnbackup/cairn/internal/testtree"
+)
+
+// serverAt starts the real server in this process with its clock at now().
+func serverAt(t *testing.T, now func() time.Time) (url, fingerprint string) {
+	t.Helper()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	data, err := server.OpenData(context.Background(), t.TempDir(), now, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { data.Close() })
+	h, _ := passhash.Hash([]byte("account password"), passhash.Test)
+	if _, err := data.Records.AddUser(ctx, records.User{Name: "ana", PasswordHash: h}); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Options{Vault: data.Vault, Logger: logger, HashParams: passhash.Test, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewTLSServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return ts.URL, remote.Fingerprint(ts.Certificate().Raw)
+}
+
+func addServer(t *testing.T, d *Device, url, fp string) {
+	t.Helper()
+	_, err := d.AddServerDestination(ctx, ServerSignIn{Name: "work", URL: url, User: "ana", Device: "laptop", Fingerprint: fp,
+		Password: func() ([]byte, error) { return []byte("account password"), nil }}, password, crypt.TestKDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Versions at a server are stamped with the server's clock, so a computer
+// whose clock is wrong cannot make them look older (and pruned early).
+func TestVersionsAtAServerUseTheServersClock(t *testing.T) {
+	serverNow := time.Date(2031, 3, 1, 9, 0, 0, 0, time.UTC)
+	url, fp := serverAt(t, func() time.Time { return serverNow })
+	dir := t.TempDir()
+	src := filepath.Join(dir, "ana")
+	testtree.Write(t, src, map[string]testtree.Node{"a.txt": {Data: "a"}})
+	d, err := Open(filepath.Join(dir, "home"), Options{UserHome: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	addServer(t, d, url, fp)
+	d.AddFiles(src)
+	if _, err := d.Backup(ctx, "", BackupOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	vs, _ := d.Versions(ctx, "", filepath.Join(src, "a.txt"))
+	if len(vs) != 1 || vs[0].RecordedTime().Sub(serverNow).Abs() > time.Minute {
+		t.Fatalf("recorded %v, the server says it is %v", vs[0].RecordedTime(), serverNow)
+	}
+	// This computer's clock is years off the server's: pruning is refused.
+	if _, err := d.Prune(ctx, "", 0); err == nil || !strings.Contains(err.Error(), "clock") {
+		t.Fatalf("prune with a wrong clock: %v", err)
+	}
+}
+
+func TestOfflineChangesAreQueuedAndSent(t *testing.T) {
+	url, fp := serverAt(t, nil)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "ana")
+	testtree.Write(t, src, map[string]testtree.Node{"a.txt": {Data: "a"}})
+	d, err := Open(filepath.Join(dir, "home"), Options{UserHome: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	addServer(t, d, url, fp)
+	d.AddFiles(src)
+	// The server moves away: point the destination at a port nobody listens on.
+	d.cfg.Destinations[0].URL = "https://127.0.0.1:1"
+	d.mu.Lock()
+	delete(d.repos, "work")
+	d.mu.Unlock()
+	os.WriteFile(filepath.Join(src, "b.txt"), []byte("written offline"), 0o644)
+	if _, err := d.Backup(ctx, "", BackupOptions{}); err != nil {
+		t.Fatalf("a backup while offline must queue, not fail: %v", err)
+	}
+	if n, bytes := d.pending(ctx, "work"); n == 0 || bytes == 0 {
+		t.Fatal("nothing queued")
+	}
+	// Back: the queue is sent first by the next backup.
+	d.cfg.Destinations[0].URL = url
+	d.mu.Lock()
+	d.repos["work"].Backend().Close()
+	delete(d.repos, "work")
+	d.mu.Unlock()
+	if _, err := d.Backup(ctx, "", BackupOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := d.pending(ctx, "work"); n != 0 {
+		t.Fatalf("%d objects still queued", n)
+	}
+	r, _, _ := d.repo(ctx, "work")
+	if rep, err := r.RebuildIndex(ctx); err != nil || rep.NewVersions == 0 {
+		t.Fatalf("what the server holds: %+v %v", rep, err)
+	}
+	if vs, _ := d.Versions(ctx, "", filepath.Join(src, "b.txt")); len(vs) != 1 {
+		t.Fatal("the file written offline is not on the server")
+	}
+}
