@@ -122,3 +122,38 @@ func TestOfflineChangesAreQueuedAndSent(t *testing.T) {
 		t.Fatal("the file written offline is not on the server")
 	}
 }
+
+func TestServerCertificateTrust(t *testing.T) {
+	url, fp := serverAt(t, nil)
+	d, err := Open(t.TempDir(), Options{UserHome: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	pw := func() ([]byte, error) { return []byte("account password"), nil }
+	base := ServerSignIn{Name: "work", URL: url, User: "ana", Device: "laptop", Password: pw}
+
+	wrong := base
+	wrong.Fingerprint = strings.Repeat("ab:", 31) + "ab"
+	if _, err := d.AddServerDestination(ctx, wrong, password, crypt.TestKDF); err == nil || !strings.Contains(err.Error(), "impersonating") {
+		t.Fatalf("wrong fingerprint: %v", err)
+	}
+	silent := base // no fingerprint, nobody to ask
+	if _, err := d.AddServerDestination(ctx, silent, password, crypt.TestKDF); err == nil || !strings.Contains(err.Error(), "--fingerprint "+fp) {
+		t.Fatalf("self-signed without a fingerprint: %v", err)
+	}
+	refused := base
+	refused.ConfirmFingerprint = func(seen string) (bool, error) { return false, nil }
+	if _, err := d.AddServerDestination(ctx, refused, password, crypt.TestKDF); err != ErrNotTrusted {
+		t.Fatalf("refused: %v", err)
+	}
+	var shown string
+	accepted := base
+	accepted.ConfirmFingerprint = func(seen string) (bool, error) { shown = seen; return true, nil }
+	if _, err := d.AddServerDestination(ctx, accepted, password, crypt.TestKDF); err != nil {
+		t.Fatal(err)
+	}
+	if shown != fp || d.Config().Destinations[0].Fingerprint != fp {
+		t.Fatalf("shown %s, pinned %s, server %s", shown, d.Config().Destinations[0].Fingerprint, fp)
+	}
+}
