@@ -56,6 +56,32 @@ type Config struct {
 	// OfflineQueue bounds, per server destination, the changes kept on this
 	// computer while the server cannot be reached (bytes). Default 5 GiB.
 	OfflineQueue int64 `json:"offline_queue"`
+
+	// BackupEvery is how often the app backs up by itself. Default 15
+	// minutes (CrashPlan's); continuous protection watches in between.
+	BackupEvery Duration `json:"backup_every"`
+	// VerifyAt is the daily time ("03:00", local) of the verification scan
+	// of the whole selection.
+	VerifyAt string `json:"verify_at"`
+	// BandwidthKBps limits uploads to server destinations (0: no limit).
+	BandwidthKBps int `json:"bandwidth_kbps"`
+	// StartAtLogin starts the app when the person logs in. Default on.
+	StartAtLogin bool `json:"start_at_login"`
+	// Language is the app's language ("" follows the system).
+	Language string `json:"language,omitempty"`
+	// Replace is the state of an unfinished replace-device wizard; while it
+	// is set, no backup runs.
+	Replace *ReplaceState `json:"replace,omitempty"`
+}
+
+// ReplaceState remembers where the replace-device wizard is, so it can be
+// closed and resumed.
+type ReplaceState struct {
+	Destination string    `json:"destination"` // the adopted archive's destination
+	OldDevice   string    `json:"old_device"`  // its name
+	OldHome     string    `json:"old_home"`    // the old computer's home folder, archive form
+	Step        string    `json:"step"`        // "transfer", "done"
+	Started     time.Time `json:"started"`
 }
 
 // Duration is a time.Duration written as text ("24h").
@@ -82,6 +108,9 @@ func New(goos, home string) *Config {
 		Retention:    retention.Default(),
 		PruneEvery:   Duration(24 * time.Hour),
 		OfflineQueue: 5 << 30,
+		BackupEvery:  Duration(15 * time.Minute),
+		VerifyAt:     "03:00",
+		StartAtLogin: true,
 	}
 }
 
@@ -170,4 +199,17 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// Clone returns a deep copy.
+func (c *Config) Clone() *Config {
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic(err) // a Config always marshals
+	}
+	out := &Config{}
+	if err := json.Unmarshal(b, out); err != nil {
+		panic(err)
+	}
+	return out
 }

@@ -26,16 +26,17 @@ func (d *Device) Backup(ctx context.Context, dest string, o BackupOptions) (back
 	if err != nil {
 		return backup.Result{}, err
 	}
-	roots := d.cfg.Selection.Roots()
+	c := d.conf()
+	roots := c.Selection.Roots()
 	if len(roots) == 0 {
 		return backup.Result{}, errors.New("nothing is selected: add folders with 'cairn files add PATH'")
 	}
-	m, err := d.cfg.Selection.Matcher(d.goos, toSlash(d.userDir))
+	m, err := c.Selection.Matcher(d.goos, toSlash(d.userDir))
 	if err != nil {
 		return backup.Result{}, err
 	}
 	skip := []string{toSlash(d.home)}
-	for _, x := range d.cfg.Destinations {
+	for _, x := range c.Destinations {
 		if x.Type == "folder" {
 			skip = append(skip, toSlash(x.Path))
 		}
@@ -71,7 +72,7 @@ func (d *Device) Backup(ctx context.Context, dest string, o BackupOptions) (back
 func (d *Device) pruneIfDue(ctx context.Context, r *repo.Repo, dest string) {
 	var last time.Time
 	d.getMeta(r.Dest(), "lastprune", &last)
-	if time.Since(last) < time.Duration(d.cfg.PruneEvery) {
+	if time.Since(last) < time.Duration(d.conf().PruneEvery) {
 		return
 	}
 	if last.IsZero() {
@@ -95,7 +96,7 @@ type DestinationResult struct {
 // full does not stop the others; each result says what happened there.
 func (d *Device) BackupAll(ctx context.Context, o BackupOptions) []DestinationResult {
 	var out []DestinationResult
-	for _, dst := range d.cfg.Destinations {
+	for _, dst := range d.conf().Destinations {
 		if ctx.Err() != nil {
 			break
 		}

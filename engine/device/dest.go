@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/cairnbackup/cairn/engine/config"
@@ -33,7 +34,7 @@ func (d *Device) AddFolderDestination(ctx context.Context, name, path string, pa
 	if name == "" || len(name) > 64 {
 		return res, fmt.Errorf("a destination needs a name of 1 to 64 characters")
 	}
-	if _, err := d.cfg.Destination(name); err == nil {
+	if _, err := d.conf().Destination(name); err == nil {
 		return res, fmt.Errorf("destination %q: %w", name, ErrExists)
 	}
 	abs, err := filepath.Abs(path)
@@ -82,13 +83,7 @@ func (d *Device) AddFolderDestination(ctx context.Context, name, path string, pa
 	if err := d.cacheKey(id, master); err != nil {
 		return res, fmt.Errorf("store the archive key on this computer: %w", err)
 	}
-	dst := config.Destination{Name: name, Type: "folder", Path: abs, ArchiveID: id, Index: d.cfg.NextIndex(), Added: time.Now().UTC()}
-	// Forget anything an earlier destination with this number left behind.
-	if err := d.ix.DropDest(index.Dest(dst.Index)); err != nil {
-		return res, err
-	}
-	d.cfg.Destinations = append(d.cfg.Destinations, dst)
-	if err := d.save(); err != nil {
+	if err := d.addDestination(config.Destination{Name: name, Type: "folder", Path: abs, ArchiveID: id}); err != nil {
 		return res, err
 	}
 	r, _, err := d.repo(ctx, name)
@@ -104,7 +99,7 @@ func (d *Device) AddFolderDestination(ctx context.Context, name, path string, pa
 // RemoveDestination forgets a destination on this computer (the archive at
 // the destination is left as it is).
 func (d *Device) RemoveDestination(name string) error {
-	dst, err := d.cfg.Destination(name)
+	dst, err := d.conf().Destination(name)
 	if err != nil {
 		return err
 	}
@@ -123,14 +118,10 @@ func (d *Device) RemoveDestination(name string) error {
 		return err
 	}
 	os.Remove(d.keyPath(dst.ArchiveID))
-	out := d.cfg.Destinations[:0]
-	for _, x := range d.cfg.Destinations {
-		if x.Name != dst.Name {
-			out = append(out, x)
-		}
-	}
-	d.cfg.Destinations = out
-	return d.save()
+	return d.update(func(c *config.Config) error {
+		c.Destinations = slices.DeleteFunc(c.Destinations, func(x config.Destination) bool { return x.Name == dst.Name })
+		return nil
+	})
 }
 
 // ChangePassword re-wraps the archive key of a destination under a new password.
@@ -140,4 +131,21 @@ func (d *Device) ChangePassword(ctx context.Context, name string, oldPw, newPw [
 		return err
 	}
 	return repo.ChangePassword(ctx, r.Backend(), oldPw, newPw, kdf)
+}
+
+// addDestination gives a new destination its number in the index (dropping
+// anything an earlier destination with that number left) and saves it.
+func (d *Device) addDestination(dst config.Destination) error {
+	return d.update(func(c *config.Config) error {
+		if _, err := c.Destination(dst.Name); err == nil {
+			return fmt.Errorf("destination %q: %w", dst.Name, ErrExists)
+		}
+		dst.Index = c.NextIndex()
+		dst.Added = time.Now().UTC()
+		if err := d.ix.DropDest(index.Dest(dst.Index)); err != nil {
+			return err
+		}
+		c.Destinations = append(c.Destinations, dst)
+		return nil
+	})
 }

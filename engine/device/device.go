@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/config"
@@ -24,7 +25,8 @@ type Device struct {
 	home     string // Cairn's own folder: config, index, key cache
 	userDir  string // the person's home folder ("~")
 	goos     string
-	cfg      *config.Config
+	cfg      atomic.Pointer[config.Config] // a snapshot: replaced whole, never changed in place
+	cfgMu    sync.Mutex                    // serialises updates
 	ix       *index.Index
 	packSize int64
 
@@ -61,8 +63,10 @@ func Open(home string, opts Options) (*Device, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Device{home: abs, userDir: opts.UserHome, goos: runtime.GOOS, cfg: cfg,
-		ix: index.New(db), repos: map[string]*repo.Repo{}, packSize: opts.PackSize}, nil
+	d := &Device{home: abs, userDir: opts.UserHome, goos: runtime.GOOS,
+		ix: index.New(db), repos: map[string]*repo.Repo{}, packSize: opts.PackSize}
+	d.cfg.Store(cfg)
+	return d, nil
 }
 
 // Close closes the index and the destinations.
@@ -78,10 +82,28 @@ func (d *Device) Close() error {
 // Home returns Cairn's home folder.
 func (d *Device) Home() string { return d.home }
 
-// Config returns a copy of the configuration.
-func (d *Device) Config() config.Config { return *d.cfg }
+// Config returns the configuration (a copy: change it through the methods).
+func (d *Device) Config() config.Config { return *d.conf().Clone() }
 
-func (d *Device) save() error { return d.cfg.Save(d.home) }
+// conf is the current configuration; callers must not change it.
+func (d *Device) conf() *config.Config { return d.cfg.Load() }
+
+// update changes the configuration: fn gets a copy, which is saved and
+// becomes current when fn returns nil. Updates are serialised; readers
+// never see a half-made change.
+func (d *Device) update(fn func(c *config.Config) error) error {
+	d.cfgMu.Lock()
+	defer d.cfgMu.Unlock()
+	c := d.conf().Clone()
+	if err := fn(c); err != nil {
+		return err
+	}
+	if err := c.Save(d.home); err != nil {
+		return err
+	}
+	d.cfg.Store(c)
+	return nil
+}
 
 // keyPath is where the master key of an archive is cached on this computer
 // (until the OS keyring takes over: issue "Continuous protection").
@@ -121,7 +143,7 @@ func (d *Device) openBackend(dst *config.Destination) (store.Backend, error) {
 
 // repo returns the open archive of a destination ("" = the only one).
 func (d *Device) repo(ctx context.Context, name string) (*repo.Repo, *config.Destination, error) {
-	dst, err := d.cfg.Destination(name)
+	dst, err := d.conf().Destination(name)
 	if err != nil {
 		return nil, nil, err
 	}

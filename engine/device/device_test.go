@@ -373,7 +373,7 @@ func TestBackupPrunesOnceADay(t *testing.T) {
 	if !lastPrune().Equal(first) {
 		t.Fatal("pruned again within a day")
 	}
-	f.d.cfg.PruneEvery = config.Duration(time.Nanosecond) // a day has passed
+	f.d.update(func(c *config.Config) error { c.PruneEvery = config.Duration(time.Nanosecond); return nil }) // a day has passed
 	if _, err := f.d.Backup(ctx, "", BackupOptions{PruneAfter: true}); err != nil {
 		t.Fatal(err)
 	}

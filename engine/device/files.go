@@ -5,34 +5,38 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/selection"
 )
 
 // AddFiles includes folders or files in the selection.
 func (d *Device) AddFiles(paths ...string) error {
-	for _, p := range paths {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return err
+	return d.update(func(c *config.Config) error {
+		for _, p := range paths {
+			abs, err := filepath.Abs(p)
+			if err != nil {
+				return err
+			}
+			if abs = toSlash(abs); !slices.Contains(c.Selection.Include, abs) {
+				c.Selection.Include = append(c.Selection.Include, abs)
+			}
 		}
-		abs = toSlash(abs)
-		if !slices.Contains(d.cfg.Selection.Include, abs) {
-			d.cfg.Selection.Include = append(d.cfg.Selection.Include, abs)
-		}
-	}
-	return d.save()
+		return nil
+	})
 }
 
 // RemoveFiles takes folders or files out of the included list.
 func (d *Device) RemoveFiles(paths ...string) error {
-	for _, p := range paths {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return err
+	return d.update(func(c *config.Config) error {
+		for _, p := range paths {
+			abs, err := filepath.Abs(p)
+			if err != nil {
+				return err
+			}
+			c.Selection.Include = slices.DeleteFunc(c.Selection.Include, func(s string) bool { return s == toSlash(abs) })
 		}
-		d.cfg.Selection.Include = slices.DeleteFunc(d.cfg.Selection.Include, func(s string) bool { return s == toSlash(abs) })
-	}
-	return d.save()
+		return nil
+	})
 }
 
 // Exclude adds exclusion patterns, after checking they compile.
@@ -40,31 +44,47 @@ func (d *Device) Exclude(patterns ...string) error {
 	if _, err := selection.Compile(patterns, selection.Options{Home: toSlash(d.userDir)}); err != nil {
 		return err
 	}
-	for _, p := range patterns {
-		if !slices.Contains(d.cfg.Selection.Exclude, p) {
-			d.cfg.Selection.Exclude = append(d.cfg.Selection.Exclude, p)
+	return d.update(func(c *config.Config) error {
+		for _, p := range patterns {
+			if !slices.Contains(c.Selection.Exclude, p) {
+				c.Selection.Exclude = append(c.Selection.Exclude, p)
+			}
 		}
-	}
-	return d.save()
+		return nil
+	})
 }
 
 // Unexclude removes exclusion patterns (the user's own or defaults).
 func (d *Device) Unexclude(patterns ...string) error {
-	found := false
-	for _, p := range patterns {
-		n := len(d.cfg.Selection.Exclude) + len(d.cfg.Selection.Defaults)
-		d.cfg.Selection.Exclude = slices.DeleteFunc(d.cfg.Selection.Exclude, func(s string) bool { return s == p })
-		d.cfg.Selection.Defaults = slices.DeleteFunc(d.cfg.Selection.Defaults, func(s string) bool { return s == p })
-		found = found || n != len(d.cfg.Selection.Exclude)+len(d.cfg.Selection.Defaults)
-	}
-	if !found {
-		return fmt.Errorf("no such exclusion")
-	}
-	return d.save()
+	return d.update(func(c *config.Config) error {
+		found := false
+		for _, p := range patterns {
+			n := len(c.Selection.Exclude) + len(c.Selection.Defaults)
+			c.Selection.Exclude = slices.DeleteFunc(c.Selection.Exclude, func(s string) bool { return s == p })
+			c.Selection.Defaults = slices.DeleteFunc(c.Selection.Defaults, func(s string) bool { return s == p })
+			found = found || n != len(c.Selection.Exclude)+len(c.Selection.Defaults)
+		}
+		if !found {
+			return fmt.Errorf("no such exclusion")
+		}
+		return nil
+	})
 }
 
 // Selection returns what is selected.
-func (d *Device) Selection() selection.Selection { return d.cfg.Selection }
+func (d *Device) Selection() selection.Selection { return d.Config().Selection }
+
+// SetSelection replaces the whole selection (the Manage Files screen saves
+// this way), after checking its patterns compile.
+func (d *Device) SetSelection(s selection.Selection) error {
+	if _, err := s.Matcher(d.goos, toSlash(d.userDir)); err != nil {
+		return err
+	}
+	return d.update(func(c *config.Config) error {
+		c.Selection = s
+		return nil
+	})
+}
 
 func toSlash(p string) string {
 	p = filepath.ToSlash(p)

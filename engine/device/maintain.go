@@ -34,7 +34,7 @@ func (d *Device) Prune(ctx context.Context, dest string, budget time.Duration) (
 	if err := checkClock(r); err != nil {
 		return prune.Result{}, err
 	}
-	res, err := prune.Run(ctx, r, prune.Options{Policy: d.cfg.Retention, Now: time.Now(), Budget: budget})
+	res, err := prune.Run(ctx, r, prune.Options{Policy: d.conf().Retention, Now: time.Now(), Budget: budget})
 	if err == nil && !res.GC.Unfinished {
 		d.setMeta(r, "lastprune", time.Now())
 	}

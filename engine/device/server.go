@@ -12,7 +12,6 @@ import (
 
 	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/crypt"
-	"github.com/cairnbackup/cairn/engine/index"
 	"github.com/cairnbackup/cairn/engine/repo"
 	"github.com/cairnbackup/cairn/engine/store/remote"
 )
@@ -44,7 +43,7 @@ func (d *Device) AddServerDestination(ctx context.Context, s ServerSignIn, archi
 	if s.Name == "" || len(s.Name) > 64 {
 		return res, fmt.Errorf("a destination needs a name of 1 to 64 characters")
 	}
-	if _, err := d.cfg.Destination(s.Name); err == nil {
+	if _, err := d.conf().Destination(s.Name); err == nil {
 		return res, fmt.Errorf("destination %q: %w", s.Name, ErrExists)
 	}
 	if s.Device == "" {
@@ -63,7 +62,7 @@ func (d *Device) AddServerDestination(ctx context.Context, s ServerSignIn, archi
 		return res, fmt.Errorf("sign in to %s as %s: %w", s.URL, s.User, err)
 	}
 	dst := config.Destination{Name: s.Name, Type: "server", URL: strings.TrimSuffix(s.URL, "/"), User: s.User,
-		DeviceID: acct.DeviceID, DeviceName: s.Device, Fingerprint: fp, Index: d.cfg.NextIndex(), Added: time.Now().UTC()}
+		DeviceID: acct.DeviceID, DeviceName: s.Device, Fingerprint: fp}
 	if err := d.saveToken(dst.Name, acct.Token); err != nil {
 		return res, err
 	}
@@ -106,11 +105,7 @@ func (d *Device) AddServerDestination(ctx context.Context, s ServerSignIn, archi
 	if err := d.cacheKey(id, master); err != nil {
 		return res, err
 	}
-	if err := d.ix.DropDest(index.Dest(dst.Index)); err != nil {
-		return res, err
-	}
-	d.cfg.Destinations = append(d.cfg.Destinations, dst)
-	if err := d.save(); err != nil {
+	if err := d.addDestination(dst); err != nil {
 		return res, err
 	}
 	if exists {
@@ -178,7 +173,7 @@ func (d *Device) openRemote(dst *config.Destination) (*remote.Backend, error) {
 		return nil, fmt.Errorf("this computer is not signed in to %s: add the destination again: %w", dst.URL, err)
 	}
 	return remote.Open(remote.Config{URL: dst.URL, DeviceID: dst.DeviceID, Token: strings.TrimSpace(string(token)),
-		Fingerprint: dst.Fingerprint, Spool: d.spoolDir(dst.Name), MaxSpool: d.cfg.OfflineQueue})
+		Fingerprint: dst.Fingerprint, Spool: d.spoolDir(dst.Name), MaxSpool: d.conf().OfflineQueue})
 }
 
 // Devices lists the devices of the account a server destination signed in to.

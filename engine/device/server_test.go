@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/server"
 	"github.com/cairnbackup/cairn/engine/server/passhash"
@@ -91,7 +92,7 @@ func TestOfflineChangesAreQueuedAndSent(t *testing.T) {
 	addServer(t, d, url, fp)
 	d.AddFiles(src)
 	// The server moves away: point the destination at a port nobody listens on.
-	d.cfg.Destinations[0].URL = "https://127.0.0.1:1"
+	d.update(func(c *config.Config) error { c.Destinations[0].URL = "https://127.0.0.1:1"; return nil })
 	d.mu.Lock()
 	delete(d.repos, "work")
 	d.mu.Unlock()
@@ -103,7 +104,7 @@ func TestOfflineChangesAreQueuedAndSent(t *testing.T) {
 		t.Fatal("nothing queued")
 	}
 	// Back: the queue is sent first by the next backup.
-	d.cfg.Destinations[0].URL = url
+	d.update(func(c *config.Config) error { c.Destinations[0].URL = url; return nil })
 	d.mu.Lock()
 	d.repos["work"].Backend().Close()
 	delete(d.repos, "work")

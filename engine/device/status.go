@@ -51,8 +51,9 @@ type Status struct {
 
 // Status reports on every destination.
 func (d *Device) Status(ctx context.Context) Status {
-	s := Status{Home: d.home, Selection: d.cfg.Selection, IndexBytes: dirSize(filepath.Join(d.home, "index"))}
-	for _, dst := range d.cfg.Destinations {
+	c := d.conf()
+	s := Status{Home: d.home, Selection: c.Selection, IndexBytes: dirSize(filepath.Join(d.home, "index"))}
+	for _, dst := range c.Destinations {
 		ds := DestinationStatus{Destination: dst}
 		if r, _, err := d.repo(ctx, dst.Name); err != nil {
 			ds.Problem = err.Error()

@@ -4,6 +4,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cairnbackup/cairn/engine"
@@ -70,7 +71,11 @@ type Options struct {
 	View index.View
 	// To is the folder to restore into: PATH goes to To/<base name of PATH>.
 	// Empty restores to the original places.
-	To       string
+	To string
+	// Rebase, with To empty, restores paths under Rebase.From to the same
+	// place under Rebase.To: an old computer's home folder into this one's
+	// (the replace-device wizard, across user names and systems).
+	Rebase   Rebase
 	Conflict Conflict
 	Perms    Perms
 	// Workers read packs and write files in parallel. Default: one per core
@@ -118,4 +123,21 @@ func workersFromEnv(d int) int {
 		return v
 	}
 	return d
+}
+
+// Rebase moves a subtree of original places elsewhere.
+type Rebase struct{ From, To string }
+
+// apply returns where original path p goes.
+func (r Rebase) apply(p string) string {
+	if r.From == "" || r.To == "" {
+		return p
+	}
+	if p == r.From {
+		return r.To
+	}
+	if strings.HasPrefix(p, strings.TrimSuffix(r.From, "/")+"/") {
+		return strings.TrimSuffix(r.To, "/") + p[len(strings.TrimSuffix(r.From, "/")):]
+	}
+	return p
 }

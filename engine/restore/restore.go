@@ -103,7 +103,7 @@ func (rn *run) restorePath(src string) error {
 	}
 	parent := rn.opts.To
 	if parent == "" {
-		parent = path.Dir(src)
+		parent = osPath(rn.opts.Rebase.apply(path.Dir(src)))
 	}
 	if err := os.MkdirAll(parent, 0o777); err != nil {
 		return fmt.Errorf("create %s: %w", parent, err)
@@ -275,4 +275,13 @@ func relUnder(p, top string) string {
 		return p[1:]
 	}
 	return strings.TrimPrefix(p, top+"/")
+}
+
+// osPath turns an archive path into one the OS understands ("/C:/x" → "C:/x"
+// on Windows; unchanged elsewhere).
+func osPath(p string) string {
+	if len(p) >= 3 && p[0] == '/' && p[2] == ':' {
+		return p[1:]
+	}
+	return p
 }

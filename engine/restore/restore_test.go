@@ -179,3 +179,18 @@ func storeChunkB(b *testing.B, r *repo.Repo, p *repo.Packer, data []byte) engine
 	}
 	return id
 }
+
+func TestRebase(t *testing.T) {
+	cases := []struct{ from, to, in, want string }{
+		{"/home/ana", "/home/anna", "/home/ana/Documents/x", "/home/anna/Documents/x"},
+		{"/home/ana", "/home/anna", "/home/ana", "/home/anna"},
+		{"/home/ana", "/home/anna", "/home/anatole/x", "/home/anatole/x"},
+		{"/C:/Users/ana", "/Users/ana", "/C:/Users/ana/Pictures", "/Users/ana/Pictures"},
+		{"", "", "/x", "/x"},
+	}
+	for _, c := range cases {
+		if got := (Rebase{c.from, c.to}).apply(c.in); got != c.want {
+			t.Errorf("%+v: %s", c, got)
+		}
+	}
+}

@@ -1,0 +1,123 @@
+package device
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/cairnbackup/cairn/engine/config"
+	"github.com/cairnbackup/cairn/engine/index"
+	"github.com/cairnbackup/cairn/engine/retention"
+)
+
+// Settings are what the Settings screen edits.
+type Settings struct {
+	BackupEvery   time.Duration    // how often backups run by themselves
+	VerifyAt      string           // daily verification scan, "HH:MM" local time
+	Retention     retention.Policy // which versions are kept
+	BandwidthKBps int              // upload limit to servers (0: none)
+	StartAtLogin  bool
+	Language      string // "" follows the system
+	OfflineQueue  int64  // bytes kept for an unreachable server
+}
+
+// Settings returns the current settings.
+func (d *Device) Settings() Settings {
+	c := d.conf()
+	return Settings{BackupEvery: time.Duration(c.BackupEvery), VerifyAt: c.VerifyAt, Retention: c.Retention,
+		BandwidthKBps: c.BandwidthKBps, StartAtLogin: c.StartAtLogin, Language: c.Language, OfflineQueue: c.OfflineQueue}
+}
+
+// SetSettings checks and saves settings.
+func (d *Device) SetSettings(s Settings) error {
+	if s.BackupEvery < time.Minute || s.BackupEvery > 7*24*time.Hour {
+		return errors.New("backups run between every minute and once a week")
+	}
+	if _, err := time.Parse("15:04", s.VerifyAt); err != nil {
+		return fmt.Errorf("the verification time %q is not HH:MM", s.VerifyAt)
+	}
+	if err := s.Retention.Validate(); err != nil {
+		return err
+	}
+	if s.BandwidthKBps < 0 || s.OfflineQueue < 0 {
+		return errors.New("limits cannot be negative")
+	}
+	return d.update(func(c *config.Config) error {
+		c.BackupEvery, c.VerifyAt, c.Retention = config.Duration(s.BackupEvery), s.VerifyAt, s.Retention
+		c.BandwidthKBps, c.StartAtLogin, c.Language = s.BandwidthKBps, s.StartAtLogin, s.Language
+		if s.OfflineQueue > 0 {
+			c.OfflineQueue = s.OfflineQueue
+		}
+		return nil
+	})
+}
+
+// Search calls fn for every path below under (as of view) whose name
+// contains query, ignoring case, stopping after max matches (0: no limit).
+func (d *Device) Search(ctx context.Context, dest, under, query string, view index.View, max int, fn func(index.Entry) error) error {
+	q := strings.ToLower(query)
+	n := 0
+	stop := errors.New("enough")
+	err := d.List(ctx, dest, under, view, true, func(e index.Entry) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		name := e.Version.Path[strings.LastIndexByte(e.Version.Path, '/')+1:]
+		if !strings.Contains(strings.ToLower(name), q) {
+			return nil
+		}
+		n++
+		if err := fn(e); err != nil {
+			return err
+		}
+		if max > 0 && n >= max {
+			return stop
+		}
+		return nil
+	})
+	if errors.Is(err, stop) {
+		return nil
+	}
+	return err
+}
+
+// Estimate is how much a selection holds on disk.
+type Estimate struct {
+	Files, Dirs, Bytes int64
+}
+
+// EstimateSelection walks the selection as a backup would (exclusions
+// applied) and adds up what it holds, reporting as it goes.
+func (d *Device) EstimateSelection(ctx context.Context, progress func(Estimate)) (Estimate, error) {
+	c := d.conf()
+	m, err := c.Selection.Matcher(d.goos, toSlash(d.userDir))
+	if err != nil {
+		return Estimate{}, err
+	}
+	var e Estimate
+	last := time.Now()
+	for _, root := range c.Selection.Roots() {
+		err := walkSelected(ctx, root, m, func(isDir bool, size int64) {
+			if isDir {
+				e.Dirs++
+			} else {
+				e.Files++
+				e.Bytes += size
+			}
+			if progress != nil && time.Since(last) > 200*time.Millisecond {
+				progress(e)
+				last = time.Now()
+			}
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return e, err
+		}
+	}
+	if progress != nil {
+		progress(e)
+	}
+	return e, nil
+}

@@ -1,0 +1,65 @@
+package device
+
+import (
+	"context"
+
+	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/fs"
+	"github.com/cairnbackup/cairn/engine/selection"
+)
+
+// walkSelected visits everything under root that the matcher does not
+// exclude, without following symlinks; unreadable folders are skipped.
+func walkSelected(ctx context.Context, root string, m *selection.Matcher, visit func(isDir bool, size int64)) error {
+	info, err := fs.Stat(root)
+	if err != nil {
+		return err
+	}
+	if info.Type != engine.TypeDir {
+		visit(false, info.Size)
+		return nil
+	}
+	d, err := fs.OpenDir(root)
+	if err != nil {
+		return nil
+	}
+	return walkDir(ctx, d, root, m, visit)
+}
+
+func walkDir(ctx context.Context, d *fs.Dir, path string, m *selection.Matcher, visit func(bool, int64)) error {
+	defer d.Close()
+	visit(true, 0)
+	names, err := d.Names()
+	if err != nil {
+		return nil
+	}
+	for _, n := range names {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		child := path + "/" + n
+		if path == "/" {
+			child = "/" + n
+		}
+		info, err := d.Lstat(n)
+		if err != nil {
+			continue
+		}
+		isDir := info.Type == engine.TypeDir
+		if m != nil && m.Excluded(child, isDir) {
+			continue
+		}
+		if !isDir {
+			visit(false, info.Size)
+			continue
+		}
+		sub, err := d.OpenDir(n)
+		if err != nil {
+			continue
+		}
+		if err := walkDir(ctx, sub, child, m, visit); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,125 @@
+package service
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/cairnbackup/cairn/engine/crypt"
+	"github.com/cairnbackup/cairn/engine/device"
+	"github.com/cairnbackup/cairn/internal/testtree"
+)
+
+func newDevice(t *testing.T) (*device.Device, string) {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "ana")
+	testtree.Write(t, src, map[string]testtree.Node{"a.txt": {Data: "a"}, "b/c.txt": {Data: "c"}})
+	d, err := device.Open(filepath.Join(dir, "home"), device.Options{UserHome: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	pw := func(string, bool) ([]byte, error) { return []byte("pw"), nil }
+	if _, err := d.AddFolderDestination(context.Background(), "usb", filepath.Join(dir, "usb"), pw, crypt.TestKDF); err != nil {
+		t.Fatal(err)
+	}
+	return d, src
+}
+
+// waitFor waits (with a generous deadline) until the state satisfies ok.
+func waitFor(t *testing.T, s *Service, ok func(State) bool) State {
+	t.Helper()
+	ch := make(chan State, 64)
+	cancel := s.Subscribe(func(st State) {
+		select {
+		case ch <- st:
+		default:
+		}
+	})
+	defer cancel()
+	deadline := time.After(30 * time.Second)
+	for {
+		select {
+		case st := <-ch:
+			if ok(st) {
+				return st
+			}
+		case <-deadline:
+			t.Fatalf("state never came; last %+v", s.State())
+		case <-time.After(50 * time.Millisecond):
+			if st := s.State(); ok(st) {
+				return st
+			}
+		}
+	}
+}
+
+func TestServiceBacksUpByItselfAndOnRequest(t *testing.T) {
+	d, src := newDevice(t)
+	s := New(d)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.Serve(ctx)
+	// Nothing selected yet: the service says so instead of failing.
+	waitFor(t, s, func(st State) bool { return st.Phase == Setup })
+	d.AddFiles(src)
+	s.BackupNow()
+	first := waitFor(t, s, func(st State) bool { return st.Phase == Idle && !st.LastSafe.IsZero() })
+	if vs, _ := d.Versions(ctx, "", filepath.Join(src, "a.txt")); len(vs) != 1 {
+		t.Fatalf("versions: %d", len(vs))
+	}
+	os.WriteFile(filepath.Join(src, "a.txt"), []byte("changed"), 0o644)
+	s.BackupNow()
+	waitFor(t, s, func(st State) bool { return st.Phase == Idle && st.LastSafe.After(first.LastSafe) })
+	if vs, _ := d.Versions(ctx, "", filepath.Join(src, "a.txt")); len(vs) != 2 {
+		t.Fatalf("versions after the second pass: %d", len(vs))
+	}
+}
+
+func TestPauseAndResume(t *testing.T) {
+	d, src := newDevice(t)
+	d.AddFiles(src)
+	s := New(d)
+	s.Pause(0)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.Serve(ctx)
+	st := waitFor(t, s, func(st State) bool { return st.Phase == Paused })
+	if !st.PausedUntil.IsZero() {
+		t.Fatal("paused until resumed has an end")
+	}
+	if vs, _ := d.Versions(ctx, "", filepath.Join(src, "a.txt")); len(vs) != 0 {
+		t.Fatal("backed up while paused")
+	}
+	s.Resume()
+	waitFor(t, s, func(st State) bool { return st.Phase == Idle && !st.LastSafe.IsZero() })
+
+	s.Pause(time.Hour)
+	if st := s.State(); st.Phase != Paused || st.PausedUntil.Sub(time.Now()) < 59*time.Minute {
+		t.Fatalf("pause for an hour: %+v", st)
+	}
+	s.now = func() time.Time { return time.Now().Add(2 * time.Hour) } // the hour is over
+	if s.paused() {
+		t.Fatal("still paused after the hour")
+	}
+}
+
+func TestUnreadableFilesNeedAttention(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads every file; covered by the command line's tests, which drop privileges")
+	}
+	d, src := newDevice(t)
+	d.AddFiles(src)
+	os.Chmod(filepath.Join(src, "a.txt"), 0)
+	s := New(d)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.Serve(ctx)
+	st := waitFor(t, s, func(st State) bool { return st.Phase == Attention })
+	if len(st.Unreadable) != 1 {
+		t.Fatalf("%+v", st)
+	}
+}
