@@ -9,3 +9,9 @@ import "embed"
 //
 //go:embed *.json
 var Bundles embed.FS
+
+// SourceDirs are the folders (relative to this one) whose Go files hold the
+// app's words.
+var SourceDirs = []string{"../ui", "../app/cairn"}
+
+//go:generate go run ./gen

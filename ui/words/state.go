@@ -1,0 +1,45 @@
+package words
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/cairnbackup/cairn/engine/service"
+)
+
+// State is the service's state in one line, as the tray menu and the home
+// screen show it: "Backing up: 42 % — 1.2 GB left", "Safe as of 14:02".
+func State(st service.State, now time.Time) string {
+	switch st.Phase {
+	case service.BackingUp:
+		p := st.Progress
+		if p.Scanning && p.BytesToRead == 0 {
+			return lang.L("Backing up: looking for changes…")
+		}
+		pct := 0
+		if p.BytesToRead > 0 {
+			pct = int(p.BytesRead * 100 / p.BytesToRead)
+		}
+		return lang.L("Backing up: {{.Percent}} % — {{.Left}} left",
+			map[string]any{"Percent": pct, "Left": Bytes(max(0, p.BytesToRead-p.BytesRead))})
+	case service.Paused:
+		if st.PausedUntil.IsZero() {
+			return lang.L("Paused until you resume")
+		}
+		return lang.L("Paused until {{.Time}}", map[string]any{"Time": When(st.PausedUntil, now)})
+	case service.Offline:
+		return lang.L("Offline: changes wait on this computer ({{.Size}})", map[string]any{"Size": Bytes(st.Pending)})
+	case service.Attention:
+		if len(st.Unreadable) > 0 && !st.LastSafe.IsZero() {
+			return lang.L("Backed up at {{.Time}}, but some files could not be read", map[string]any{"Time": When(st.LastSafe, now)})
+		}
+		return lang.L("Needs attention: the last backup did not finish")
+	case service.Setup:
+		return lang.L("Not set up yet: choose where to back up")
+	}
+	if st.LastSafe.IsZero() {
+		return lang.L("Waiting for the first backup")
+	}
+	return lang.L("Safe as of {{.Time}}", map[string]any{"Time": When(st.LastSafe, now)})
+}
