@@ -159,3 +159,33 @@ func TestProgressIsReported(t *testing.T) {
 		t.Fatalf("last progress %+v after %d calls", last, calls)
 	}
 }
+
+// TestAdoptedArchiveKeepsTheOldComputersFiles: after a new computer takes
+// over an archive, what the old one backed up and was not brought over is
+// not recorded deleted; what the new computer backs up and deletes is.
+func TestAdoptedArchiveKeepsTheOldComputersFiles(t *testing.T) {
+	f := newFixture(t, map[string]testtree.Node{"kept.txt": {Data: "k"}, "old/a.txt": {Data: "a"}, "old/sub/b.txt": {Data: "b"},
+		"vanishing.txt": {Data: "v"}})
+	f.run(Options{})
+	adopted := time.Now().UnixNano()
+	// The new disk has kept.txt (brought over) and a new file, not old/ nor vanishing.txt.
+	os.RemoveAll(filepath.Join(f.src, "old"))
+	os.Remove(filepath.Join(f.src, "vanishing.txt"))
+	os.WriteFile(filepath.Join(f.src, "new.txt"), []byte("n"), 0o644)
+	if res := f.run(Options{Adopted: adopted}); res.Deleted != 0 || res.New != 1 {
+		t.Fatalf("after adoption: deleted %d, new %d", res.Deleted, res.New)
+	}
+	for _, rel := range []string{"old/a.txt", "old/sub/b.txt", "vanishing.txt"} {
+		if h := f.history(rel); len(h) != 1 || h[0].Deleted {
+			t.Fatalf("%s: %+v", rel, h)
+		}
+	}
+	// The new computer's own deletions count.
+	os.Remove(filepath.Join(f.src, "new.txt"))
+	if res := f.run(Options{Adopted: adopted}); res.Deleted != 1 {
+		t.Fatalf("deleted %d, want new.txt", res.Deleted)
+	}
+	if h := f.history("new.txt"); len(h) != 2 || !h[1].Deleted {
+		t.Fatalf("new.txt: %+v", h)
+	}
+}

@@ -18,6 +18,12 @@ type Options struct {
 	// own index and the destination folders (backing an archive up into
 	// itself would grow without end).
 	Skip []string
+	// Adopted is when this computer took over the archive of a computer it
+	// replaced (Unix ns; 0: it did not). A path whose last version was
+	// recorded before then was backed up by the old computer: when it is
+	// missing here it is not recorded deleted, since the person may simply
+	// not have brought it over, and it must stay restorable.
+	Adopted int64
 	// Readers is how many goroutines read and cut files. Default 2: reading
 	// is mostly waiting on the disk or page cache, and two keep the workers fed.
 	Readers int

@@ -131,7 +131,7 @@ func (rd *reader) attempt(job *fileJob, n int) (again bool, err error) {
 	f, err := fs.OpenFile(job.path)
 	if err != nil {
 		if fs.IsNotExist(err) { // gone since the walk
-			if job.had {
+			if job.had && job.prev.Recorded >= p.opts.Adopted {
 				return false, p.send(engine.Version{Path: job.path, Deleted: true, Recorded: p.recordedTime(job.prev.Recorded)})
 			}
 			return false, nil

@@ -235,6 +235,9 @@ func (p *pass) deleteTree(root string, onlyBelow bool) error {
 		if onlyBelow && pathname == root {
 			return nil
 		}
+		if !onlyBelow && s.Recorded < p.opts.Adopted {
+			return nil // the old computer's, not brought over (Options.Adopted)
+		}
 		gone = append(gone, goner{pathname, s.Recorded})
 		return nil
 	})

@@ -34,6 +34,12 @@ type Destination struct {
 	DeviceID    string `json:"device_id,omitempty"`
 	DeviceName  string `json:"device_name,omitempty"`
 	Fingerprint string `json:"fingerprint,omitempty"`
+
+	// Adopted is when this computer took over the archive of a computer it
+	// replaced (Unix ns; 0: it made the archive itself). The old
+	// computer's files older than that are not recorded deleted for being
+	// missing here (backup.Options.Adopted).
+	Adopted int64 `json:"adopted,omitempty"`
 }
 
 // Location is where the destination is, in words.
@@ -78,11 +84,22 @@ type Config struct {
 // closed and resumed.
 type ReplaceState struct {
 	Destination string    `json:"destination"` // the adopted archive's destination
-	OldDevice   string    `json:"old_device"`  // its name
-	OldHome     string    `json:"old_home"`    // the old computer's home folder, archive form
-	Step        string    `json:"step"`        // "transfer", "done"
+	OldDevice   string    `json:"old_device"`  // the old computer's name
+	OldOS       string    `json:"old_os,omitempty"`
+	OldHome     string    `json:"old_home"` // the old computer's home folder, archive form ("" unknown)
+	Step        string    `json:"step"`     // ReplaceChoose, ReplaceTransfer
 	Started     time.Time `json:"started"`
+	// The transfer chosen, kept so that an interrupted one resumes as it was.
+	Files    []string `json:"files,omitempty"`    // archive paths to bring over
+	FilesTo  string   `json:"files_to,omitempty"` // a folder; "" puts them in their places
+	Settings []string `json:"settings,omitempty"` // of "selection", "exclusions", "frequency"
 }
+
+// Steps of the replace-device wizard.
+const (
+	ReplaceChoose   = "choose"   // adopted; choosing what to transfer
+	ReplaceTransfer = "transfer" // transferring (resumed if interrupted)
+)
 
 // Duration is a time.Duration written as text ("24h").
 type Duration time.Duration

@@ -27,6 +27,9 @@ func (d *Device) Backup(ctx context.Context, dest string, o BackupOptions) (back
 		return backup.Result{}, err
 	}
 	c := d.conf()
+	if c.Replace != nil {
+		return backup.Result{}, ErrReplacing
+	}
 	roots := c.Selection.Roots()
 	if len(roots) == 0 {
 		return backup.Result{}, errors.New("nothing is selected: add folders with 'cairn files add PATH'")
@@ -41,15 +44,19 @@ func (d *Device) Backup(ctx context.Context, dest string, o BackupOptions) (back
 			skip = append(skip, toSlash(x.Path))
 		}
 	}
-	_ = dst
 	q, queued := r.Backend().(store.Queue)
 	if queued {
 		q.Drain(ctx) // what waited from earlier runs goes first; offline is fine
 	}
 	started := time.Now()
 	res, err := backup.Run(ctx, r, backup.Options{
-		Roots: roots, Exclude: m, Skip: skip, Progress: o.Progress, FileError: o.FileError,
+		Roots: roots, Exclude: m, Skip: skip, Progress: o.Progress, FileError: o.FileError, Adopted: dst.Adopted,
 	})
+	if err == nil {
+		// Best effort: a computer replacing this one reads it; the next
+		// pass tries again.
+		d.saveProfile(ctx, r, dst)
+	}
 	if queued && err == nil {
 		if derr := q.Drain(ctx); derr != nil && !errors.Is(derr, store.ErrOffline) {
 			err = derr

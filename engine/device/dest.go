@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/index"
@@ -30,6 +31,12 @@ type AddResult struct {
 // it creates an archive there, or attaches to the one already there after
 // checking the password, and reads what it holds into the index.
 func (d *Device) AddFolderDestination(ctx context.Context, name, path string, password PasswordFunc, kdf crypt.KDFParams) (AddResult, error) {
+	return d.addFolder(ctx, name, path, password, kdf, false)
+}
+
+// addFolder adds a folder destination; adopt takes over the archive of a
+// computer this one replaces, and refuses a folder without one.
+func (d *Device) addFolder(ctx context.Context, name, path string, password PasswordFunc, kdf crypt.KDFParams, adopt bool) (AddResult, error) {
 	var res AddResult
 	if name == "" || len(name) > 64 {
 		return res, fmt.Errorf("a destination needs a name of 1 to 64 characters")
@@ -54,6 +61,9 @@ func (d *Device) AddFolderDestination(ctx context.Context, name, path string, pa
 		if id, exists, err = repo.Exists(ctx, b); err != nil {
 			return res, err
 		}
+	}
+	if adopt && !exists {
+		return res, fmt.Errorf("there is no Cairn archive at %s: choose the folder or drive the old computer backed up to: %w", abs, engine.ErrNoArchive)
 	}
 	var master crypt.MasterKey
 	if exists {
@@ -83,7 +93,11 @@ func (d *Device) AddFolderDestination(ctx context.Context, name, path string, pa
 	if err := d.cacheKey(id, master); err != nil {
 		return res, fmt.Errorf("store the archive key on this computer: %w", err)
 	}
-	if err := d.addDestination(config.Destination{Name: name, Type: "folder", Path: abs, ArchiveID: id}); err != nil {
+	dst := config.Destination{Name: name, Type: "folder", Path: abs, ArchiveID: id}
+	if adopt {
+		dst.Adopted = time.Now().UnixNano()
+	}
+	if err := d.addDestination(dst); err != nil {
 		return res, err
 	}
 	r, _, err := d.repo(ctx, name)

@@ -30,8 +30,9 @@ type Device struct {
 	ix       *index.Index
 	packSize int64
 
-	mu    sync.Mutex
-	repos map[string]*repo.Repo
+	mu       sync.Mutex
+	repos    map[string]*repo.Repo
+	profiles map[string][32]byte // per destination, the profile stored last
 }
 
 // Options for Open.
@@ -64,7 +65,7 @@ func Open(home string, opts Options) (*Device, error) {
 		return nil, err
 	}
 	d := &Device{home: abs, userDir: opts.UserHome, goos: runtime.GOOS,
-		ix: index.New(db), repos: map[string]*repo.Repo{}, packSize: opts.PackSize}
+		ix: index.New(db), repos: map[string]*repo.Repo{}, profiles: map[string][32]byte{}, packSize: opts.PackSize}
 	d.cfg.Store(cfg)
 	return d, nil
 }

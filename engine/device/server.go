@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -39,6 +38,12 @@ var ErrNotTrusted = errors.New("the server's certificate was not trusted; nothin
 // as one of the account's devices, and creates its archive there (or
 // attaches to it, when this device has one already).
 func (d *Device) AddServerDestination(ctx context.Context, s ServerSignIn, archivePassword PasswordFunc, kdf crypt.KDFParams) (AddResult, error) {
+	return d.addServer(ctx, s, "", archivePassword, kdf)
+}
+
+// addServer adds a server destination; with adopt (a device ID), this
+// computer takes that device over instead of registering as a new one.
+func (d *Device) addServer(ctx context.Context, s ServerSignIn, adopt string, archivePassword PasswordFunc, kdf crypt.KDFParams) (AddResult, error) {
 	var res AddResult
 	if s.Name == "" || len(s.Name) > 64 {
 		return res, fmt.Errorf("a destination needs a name of 1 to 64 characters")
@@ -57,7 +62,12 @@ func (d *Device) AddServerDestination(ctx context.Context, s ServerSignIn, archi
 	if err != nil {
 		return res, err
 	}
-	acct, err := remote.SignIn(ctx, s.URL, fp, s.User, string(pw), s.Device, runtime.GOOS)
+	var acct remote.Account
+	if adopt != "" {
+		acct, err = remote.Adopt(ctx, s.URL, fp, s.User, string(pw), adopt, s.Device, d.goos)
+	} else {
+		acct, err = remote.SignIn(ctx, s.URL, fp, s.User, string(pw), s.Device, d.goos)
+	}
 	if err != nil {
 		return res, fmt.Errorf("sign in to %s as %s: %w", s.URL, s.User, err)
 	}
@@ -76,9 +86,17 @@ func (d *Device) AddServerDestination(ctx context.Context, s ServerSignIn, archi
 	if err != nil {
 		return res, err
 	}
+	if adopt != "" {
+		// By the server's clock, which stamps the versions (store.Clock).
+		dst.Adopted = b.Now().UnixNano()
+	}
 	var master crypt.MasterKey
 	if exists {
-		apw, err := archivePassword("Password of this device's archive on the server: ", false)
+		prompt := "Password of this device's archive on the server: "
+		if adopt != "" {
+			prompt = "Password of the old computer's archive: "
+		}
+		apw, err := archivePassword(prompt, false)
 		if err != nil {
 			return res, err
 		}

@@ -32,7 +32,11 @@ type deviceJSON struct {
 }
 
 func (s *Server) devices(w http.ResponseWriter, r *http.Request, se records.Session) {
-	ds, err := s.rec.Devices(r.Context(), se.User.ID)
+	s.writeDevices(w, r, se.User.ID)
+}
+
+func (s *Server) writeDevices(w http.ResponseWriter, r *http.Request, userID int64) {
+	ds, err := s.rec.Devices(r.Context(), userID)
 	if err != nil {
 		s.fail(w, r, err)
 		return

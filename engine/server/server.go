@@ -160,6 +160,7 @@ func (s *Server) routes() *http.ServeMux {
 	m := http.NewServeMux()
 	m.HandleFunc("GET /healthz", s.healthz)
 	m.HandleFunc("POST /api/v1/signin", s.signin)
+	m.HandleFunc("POST /api/v1/signin/devices", s.accountDevices)
 	m.HandleFunc("POST /api/v1/signout", s.authed(s.signout))
 	m.HandleFunc("GET /api/v1/devices", s.authed(s.devices))
 	m.HandleFunc("GET /api/v1/devices/{id}/{kind}/{$}", s.authed(s.object(s.list)))
@@ -167,7 +168,7 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("GET /api/v1/devices/{id}/{kind}/{name}", s.authed(s.object(s.get)))
 	m.HandleFunc("HEAD /api/v1/devices/{id}/{kind}/{name}", s.authed(s.object(s.head)))
 	m.HandleFunc("DELETE /api/v1/devices/{id}/{kind}/{name}", s.authed(s.object(s.delete)))
-	for _, p := range []string{"/healthz", "/api/v1/signin", "/api/v1/signout", "/api/v1/devices",
+	for _, p := range []string{"/healthz", "/api/v1/signin", "/api/v1/signin/devices", "/api/v1/signout", "/api/v1/devices",
 		"/api/v1/devices/{id}/{kind}/{$}", "/api/v1/devices/{id}/{kind}/{name}"} {
 		m.HandleFunc(p, s.methodNotAllowed)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cairnbackup/cairn/engine/server/passhash"
 	"github.com/cairnbackup/cairn/engine/server/records"
+	"github.com/cairnbackup/cairn/engine/store"
 )
 
 type signinRequest struct {
@@ -20,6 +21,10 @@ type signinRequest struct {
 	Password string `json:"password"`
 	Device   string `json:"device"`
 	OS       string `json:"os"`
+	// Adopt is the ID of one of the user's devices that this computer
+	// replaces: it takes over that device (and its archive) under the new
+	// name, and the old computer's tokens stop working.
+	Adopt string `json:"adopt,omitempty"`
 }
 
 type signinResponse struct {
@@ -44,27 +49,57 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if req.Adopt != "" && !store.ValidName(req.Adopt) {
+		s.fail(w, r, errNoDevice)
+		return
+	}
+	u, ok := s.signedIn(w, r, req.User, req.Password)
+	if !ok {
+		return
+	}
+	s.issueToken(w, r, u, req)
+}
+
+// accountDevices lists the user's devices after checking the password,
+// without registering one: the replace-device wizard shows them before this
+// computer takes one over, so it must not use up a device slot.
+func (s *Server) accountDevices(w http.ResponseWriter, r *http.Request) {
+	var req signinRequest
+	if err := s.readJSON(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u, ok := s.signedIn(w, r, req.User, req.Password)
+	if !ok {
+		return
+	}
+	s.writeDevices(w, r, u.ID)
+}
+
+// signedIn checks a user's password, with the rate limits and the delay on
+// failures; when it returns false it has answered the request.
+func (s *Server) signedIn(w http.ResponseWriter, r *http.Request, user, password string) (records.User, bool) {
 	ctx := r.Context()
-	name, nameErr := records.UserName(req.User)
+	name, nameErr := records.UserName(user)
 	if nameErr != nil {
-		name = req.User[:min(len(req.User), 64)] // it counts as a failure, under a bounded key
+		name = user[:min(len(user), 64)] // it counts as a failure, under a bounded key
 	}
 	infoOf(r).user = name
 	keys := []string{"user:" + name, "addr:" + remoteAddr(r)}
 	if wait, err := s.limited(ctx, keys); err != nil {
 		s.fail(w, r, err)
-		return
+		return records.User{}, false
 	} else if wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		s.fail(w, r, &apiError{http.StatusTooManyRequests, "rate_limited",
 			fmt.Sprintf("too many failed sign-ins; try again in %d seconds", secs)})
-		return
+		return records.User{}, false
 	}
-	u, ok, err := s.checkPassword(ctx, name, []byte(req.Password))
+	u, ok, err := s.checkPassword(ctx, name, []byte(password))
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return u, false
 	}
 	if !ok {
 		if err := s.rec.AddSigninFailure(ctx, s.o.Now(), keys...); err != nil {
@@ -72,19 +107,36 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 		}
 		s.o.Sleep(ctx, s.o.FailureDelay)
 		s.fail(w, r, errCredentials)
-		return
+		return u, false
 	}
 	s.rec.ClearSigninFailures(ctx, keys[0])
 	if u.Disabled {
 		s.fail(w, r, &apiError{http.StatusForbidden, "disabled", "your account is disabled; ask the server's administrator"})
-		return
+		return u, false
 	}
-	s.issueToken(w, r, u, req)
+	return u, true
 }
 
 func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, u records.User, req signinRequest) {
 	ctx := r.Context()
-	d, err := s.rec.RegisterDevice(ctx, u.ID, req.Device, req.OS, s.o.Now())
+	var d records.Device
+	var err error
+	if req.Adopt != "" {
+		d, err = s.rec.AdoptDevice(ctx, u.ID, req.Adopt, req.Device, req.OS, s.o.Now())
+		switch {
+		case isNotFound(err):
+			s.fail(w, r, errNoDevice)
+			return
+		case errors.Is(err, records.ErrExists):
+			s.fail(w, r, &apiError{http.StatusConflict, "name_taken", fmt.Sprintf(
+				"another of your devices is called %q; give this computer another name", req.Device)})
+			return
+		case err == nil:
+			s.log.Info("device adopted by a new computer", "user", u.Name, "device", d.ID, "name", d.Name)
+		}
+	} else {
+		d, err = s.rec.RegisterDevice(ctx, u.ID, req.Device, req.OS, s.o.Now())
+	}
 	if errors.Is(err, records.ErrDeviceLimit) {
 		s.log.Warn(fmt.Sprintf("%s has %d devices already; retire one with 'cairn-server device retire ID' to let %q in",
 			u.Name, u.MaxDevices, req.Device), "user", u.Name)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,6 +28,22 @@ func newDevice(t *testing.T) (*device.Device, string) {
 		t.Fatal(err)
 	}
 	return d, src
+}
+
+// serve runs s until the test ends, and waits for it to stop before the
+// device is closed.
+func serve(t *testing.T, s *Service) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.Serve(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return ctx
 }
 
 // waitFor waits (with a generous deadline) until the state satisfies ok.
@@ -60,9 +77,7 @@ func waitFor(t *testing.T, s *Service, ok func(State) bool) State {
 func TestServiceBacksUpByItselfAndOnRequest(t *testing.T) {
 	d, src := newDevice(t)
 	s := New(d)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go s.Serve(ctx)
+	ctx := serve(t, s)
 	// Nothing selected yet: the service says so instead of failing.
 	waitFor(t, s, func(st State) bool { return st.Phase == Setup })
 	d.AddFiles(src)
@@ -83,10 +98,10 @@ func TestPauseAndResume(t *testing.T) {
 	d, src := newDevice(t)
 	d.AddFiles(src)
 	s := New(d)
+	var ahead atomic.Int64 // how far the service's clock is ahead of the real one
+	s.now = func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
 	s.Pause(0)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go s.Serve(ctx)
+	ctx := serve(t, s)
 	st := waitFor(t, s, func(st State) bool { return st.Phase == Paused })
 	if !st.PausedUntil.IsZero() {
 		t.Fatal("paused until resumed has an end")
@@ -101,7 +116,7 @@ func TestPauseAndResume(t *testing.T) {
 	if st := s.State(); st.Phase != Paused || st.PausedUntil.Sub(time.Now()) < 59*time.Minute {
 		t.Fatalf("pause for an hour: %+v", st)
 	}
-	s.now = func() time.Time { return time.Now().Add(2 * time.Hour) } // the hour is over
+	ahead.Store(int64(2 * time.Hour)) // the hour is over
 	if s.paused() {
 		t.Fatal("still paused after the hour")
 	}
@@ -115,9 +130,7 @@ func TestUnreadableFilesNeedAttention(t *testing.T) {
 	d.AddFiles(src)
 	os.Chmod(filepath.Join(src, "a.txt"), 0)
 	s := New(d)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go s.Serve(ctx)
+	serve(t, s)
 	st := waitFor(t, s, func(st State) bool { return st.Phase == Attention })
 	if len(st.Unreadable) != 1 {
 		t.Fatalf("%+v", st)

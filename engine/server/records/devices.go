@@ -102,6 +102,39 @@ func (s *SQL) Devices(ctx context.Context, userID int64) ([]Device, error) {
 	return ds, rows.Err()
 }
 
+// AdoptDevice implements Devices.
+func (s *SQL) AdoptDevice(ctx context.Context, userID int64, id, name, os string, at time.Time) (Device, error) {
+	err := s.tx(ctx, func(t *txn) error {
+		var n int
+		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM devices WHERE id = ? AND user_id = ? AND retired = 0`,
+			id, userID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("no active device %s: %w", id, ErrNotFound)
+		}
+		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM devices WHERE user_id = ? AND name = ? AND retired = 0 AND id <> ?`,
+			userID, name, id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("device name %q: %w", name, ErrExists)
+		}
+		if _, err := t.exec(ctx, `UPDATE devices SET name = ?, os = ?, last_seen = ? WHERE id = ?`, name, os, ns(at), id); err != nil {
+			return err
+		}
+		_, err := t.exec(ctx, `UPDATE tokens SET revoked = ? WHERE device_id = ? AND revoked = 0`, ns(at), id)
+		return err
+	})
+	if err != nil {
+		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrExists) {
+			return Device{}, err
+		}
+		return Device{}, fmt.Errorf("adopt device %s: %w", id, err)
+	}
+	return s.Device(ctx, id)
+}
+
 // RetireDevice implements Devices.
 func (s *SQL) RetireDevice(ctx context.Context, id string, at time.Time) error {
 	err := s.tx(ctx, func(t *txn) error {

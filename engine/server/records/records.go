@@ -150,6 +150,12 @@ type Devices interface {
 	// Devices lists a user's devices (all users' when userID is 0), with
 	// their usage, oldest first.
 	Devices(ctx context.Context, userID int64) ([]Device, error)
+	// AdoptDevice hands the user's active device id over to a new computer
+	// (the replace-device wizard): it takes the new name and OS, and every
+	// token of the old computer is revoked. ErrNotFound when id is not an
+	// active device of the user; ErrExists when another active device of
+	// theirs has that name.
+	AdoptDevice(ctx context.Context, userID int64, id, name, os string, at time.Time) (Device, error)
 	// RetireDevice revokes the device's tokens and frees its slot; its
 	// objects stay.
 	RetireDevice(ctx context.Context, id string, at time.Time) error

@@ -28,6 +28,7 @@ var (
 	ErrCredentials = errors.New("wrong user name or password")
 	ErrToken       = errors.New("the server no longer accepts this computer's sign-in (signed out, revoked or expired): add the destination again to sign in")
 	ErrDisabled    = errors.New("this account is disabled on the server: ask your IT administrator")
+	ErrNameTaken   = errors.New("another of your devices has this computer's name: give this computer another name")
 	ErrDeviceLimit = errors.New("your account has its maximum number of devices already: retire an old one (ask IT), or replace it")
 	ErrRateLimited = errors.New("too many failed sign-ins: wait a while and try again")
 	ErrQuota       = errors.New("your storage quota on the server is used up: ask IT for more, or remove folders from the backup")
@@ -155,6 +156,8 @@ func apiError(resp *http.Response) error {
 		return wrap(ErrDisabled)
 	case body.Code == "device_limit":
 		return wrap(ErrDeviceLimit)
+	case body.Code == "name_taken":
+		return wrap(ErrNameTaken)
 	case body.Code == "rate_limited" || resp.StatusCode == http.StatusTooManyRequests:
 		return wrap(ErrRateLimited)
 	case body.Code == "quota" || body.Code == "disk_full" || resp.StatusCode == http.StatusInsufficientStorage:

@@ -54,6 +54,37 @@ type Account struct {
 // under that name). fingerprint is the pinned certificate ("" when the
 // system's authorities vouch for it).
 func SignIn(ctx context.Context, rawURL, fingerprint, user, password, device, osName string) (Account, error) {
+	return signIn(ctx, rawURL, fingerprint, map[string]string{"user": user, "password": password, "device": device, "os": osName})
+}
+
+// Adopt signs in as the replacement of one of the user's devices (adopt is
+// its ID): this computer takes that device and its archive over under the
+// name device, and the old computer is signed out.
+func Adopt(ctx context.Context, rawURL, fingerprint, user, password, adopt, device, osName string) (Account, error) {
+	acct, err := signIn(ctx, rawURL, fingerprint, map[string]string{"user": user, "password": password,
+		"device": device, "os": osName, "adopt": adopt})
+	if err == nil && acct.DeviceID != adopt {
+		return Account{}, errors.New("the server signed this computer in as another device than the one it replaces")
+	}
+	return acct, err
+}
+
+// AccountDevices checks the user's password and lists their devices
+// without registering this computer as one.
+func AccountDevices(ctx context.Context, rawURL, fingerprint, user, password string) ([]Device, error) {
+	c, err := newClient(rawURL, fingerprint, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []Device
+	in := map[string]string{"user": user, "password": password}
+	if err := c.postJSON(ctx, c.url("api", "v1", "signin", "devices"), in, &out); err != nil {
+		return nil, err
+	}
+	return out, checkDevices(out)
+}
+
+func signIn(ctx context.Context, rawURL, fingerprint string, in map[string]string) (Account, error) {
 	c, err := newClient(rawURL, fingerprint, "")
 	if err != nil {
 		return Account{}, err
@@ -62,7 +93,6 @@ func SignIn(ctx context.Context, rawURL, fingerprint, user, password, device, os
 		Token    string `json:"token"`
 		DeviceID string `json:"device_id"`
 	}
-	in := map[string]string{"user": user, "password": password, "device": device, "os": osName}
 	if err := c.postJSON(ctx, c.url("api", "v1", "signin"), in, &out); err != nil {
 		return Account{}, err
 	}
@@ -82,6 +112,7 @@ type Device struct {
 	LastUpload int64  `json:"last_upload"`
 	Bytes      int64  `json:"bytes"`
 	Objects    int64  `json:"objects"`
+	Retired    int64  `json:"retired"` // 0, or when an administrator retired it
 }
 
 // Devices lists the account's devices.
@@ -90,12 +121,19 @@ func (b *Backend) Devices(ctx context.Context) ([]Device, error) {
 	if err := b.c.getJSON(ctx, b.c.url("api", "v1", "devices"), &out); err != nil {
 		return nil, err
 	}
-	for _, d := range out {
-		if !validID(d.ID) || d.Bytes < 0 || len(d.Name) > 256 {
-			return nil, errors.New("the server's list of devices is not what Cairn expects")
+	return out, checkDevices(out)
+}
+
+func checkDevices(ds []Device) error {
+	if len(ds) > 10000 {
+		return errors.New("the server's list of devices is not what Cairn expects")
+	}
+	for _, d := range ds {
+		if !validID(d.ID) || d.Bytes < 0 || len(d.Name) > 256 || len(d.OS) > 64 {
+			return errors.New("the server's list of devices is not what Cairn expects")
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // SignOut revokes this device's token at the server.
