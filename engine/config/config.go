@@ -40,6 +40,10 @@ type Destination struct {
 	// computer's files older than that are not recorded deleted for being
 	// missing here (backup.Options.Adopted).
 	Adopted int64 `json:"adopted,omitempty"`
+	// Adding is set while the destination is being added (its archive
+	// read into the index): no backup uses it until that is done, and one
+	// left by a crash is dropped when Cairn starts.
+	Adding bool `json:"adding,omitempty"`
 }
 
 // Location is where the destination is, in words.

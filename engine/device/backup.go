@@ -3,6 +3,7 @@ package device
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/cairnbackup/cairn/engine"
@@ -13,8 +14,10 @@ import (
 
 // BackupOptions are the caller's hooks for a pass.
 type BackupOptions struct {
-	Progress  func(backup.Progress)
-	FileError func(engine.FileError)
+	// Destination is called by BackupAll as it starts on each destination.
+	Destination func(name string)
+	Progress    func(backup.Progress)
+	FileError   func(engine.FileError)
 	// PruneAfter applies retention after the pass when it is due (once a
 	// day by default).
 	PruneAfter bool
@@ -25,6 +28,9 @@ func (d *Device) Backup(ctx context.Context, dest string, o BackupOptions) (back
 	r, dst, err := d.repo(ctx, dest)
 	if err != nil {
 		return backup.Result{}, err
+	}
+	if dst.Adding {
+		return backup.Result{}, fmt.Errorf("destination %q is still being added", dst.Name)
 	}
 	c := d.conf()
 	if c.Replace != nil {
@@ -107,7 +113,13 @@ func (d *Device) BackupAll(ctx context.Context, o BackupOptions) []DestinationRe
 		if ctx.Err() != nil {
 			break
 		}
+		if dst.Adding {
+			continue // not ready yet (attach)
+		}
 		dr := DestinationResult{Name: dst.Name}
+		if o.Destination != nil {
+			o.Destination(dst.Name)
+		}
 		dr.Result, dr.Err = d.Backup(ctx, dst.Name, o)
 		dr.Pending, dr.Queued = d.pending(ctx, dst.Name)
 		out = append(out, dr)

@@ -75,11 +75,12 @@ func (d *Device) addFolder(ctx context.Context, name, path string, password Pass
 			return res, err
 		}
 	} else {
-		if b, err = folder.Create(abs); err != nil {
-			return res, err
-		}
+		// The password first: a person who cancels leaves nothing behind.
 		pw, err := password(fmt.Sprintf("New password for the archive at %s: ", abs), true)
 		if err != nil {
+			return res, err
+		}
+		if b, err = folder.Create(abs); err != nil {
 			return res, err
 		}
 		if master, err = repo.Init(ctx, b, pw, repo.InitOptions{KDF: kdf, PackSize: d.packSize}); err != nil {
@@ -100,18 +101,49 @@ func (d *Device) addFolder(ctx context.Context, name, path string, password Pass
 	if err := d.addDestination(dst); err != nil {
 		return res, err
 	}
-	r, _, err := d.repo(ctx, name)
+	return res, d.attach(ctx, name, exists, adopt, &res)
+}
+
+// attach makes a destination just added ready for use: it reads an
+// existing archive into the index and, when this computer adopts the
+// archive, starts the replace-device wizard. Until then the destination is
+// marked Adding and no backup uses it; if anything fails it is dropped
+// again, leaving things as they were, so the person can simply try again.
+func (d *Device) attach(ctx context.Context, name string, exists, adopt bool, res *AddResult) error {
+	err := func() error {
+		r, _, err := d.repo(ctx, name)
+		if err != nil {
+			return err
+		}
+		if exists {
+			if res.Sync, err = r.Sync(ctx); err != nil {
+				return err
+			}
+		}
+		var st *config.ReplaceState
+		if adopt {
+			st = d.replaceState(ctx, name)
+		}
+		return d.update(func(c *config.Config) error {
+			dst, err := c.Destination(name)
+			if err != nil {
+				return err
+			}
+			dst.Adding = false
+			if st != nil {
+				c.Replace = st
+			}
+			return nil
+		})
+	}()
 	if err != nil {
-		return res, err
+		d.dropDestination(name)
 	}
-	if exists {
-		res.Sync, err = r.Sync(ctx)
-	}
-	return res, err
+	return err
 }
 
 // RemoveDestination forgets a destination on this computer (the archive at
-// the destination is left as it is).
+// the destination is left as it is), and signs out of a server.
 func (d *Device) RemoveDestination(name string) error {
 	dst, err := d.conf().Destination(name)
 	if err != nil {
@@ -122,6 +154,20 @@ func (d *Device) RemoveDestination(name string) error {
 		if b, ok := r.Backend().(*remote.Backend); ok {
 			b.SignOut(context.Background()) // best effort: IT can revoke it too
 		}
+	}
+	d.mu.Unlock()
+	return d.dropDestination(dst.Name)
+}
+
+// dropDestination forgets everything this computer keeps about a
+// destination: its entry, index, key, sign-in and queue.
+func (d *Device) dropDestination(name string) error {
+	dst, err := d.conf().Destination(name)
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	if r, ok := d.repos[dst.Name]; ok {
 		r.Backend().Close()
 		delete(d.repos, dst.Name)
 	}
@@ -134,6 +180,9 @@ func (d *Device) RemoveDestination(name string) error {
 	os.Remove(d.keyPath(dst.ArchiveID))
 	return d.update(func(c *config.Config) error {
 		c.Destinations = slices.DeleteFunc(c.Destinations, func(x config.Destination) bool { return x.Name == dst.Name })
+		if c.Replace != nil && c.Replace.Destination == dst.Name {
+			c.Replace = nil
+		}
 		return nil
 	})
 }
@@ -156,6 +205,7 @@ func (d *Device) addDestination(dst config.Destination) error {
 		}
 		dst.Index = c.NextIndex()
 		dst.Added = time.Now().UTC()
+		dst.Adding = true // until attach
 		if err := d.ix.DropDest(index.Dest(dst.Index)); err != nil {
 			return err
 		}

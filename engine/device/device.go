@@ -67,6 +67,14 @@ func Open(home string, opts Options) (*Device, error) {
 	d := &Device{home: abs, userDir: opts.UserHome, goos: runtime.GOOS,
 		ix: index.New(db), repos: map[string]*repo.Repo{}, profiles: map[string][32]byte{}, packSize: opts.PackSize}
 	d.cfg.Store(cfg)
+	for _, dst := range cfg.Destinations {
+		if dst.Adding { // cut off while being added: as if it never was
+			if err := d.dropDestination(dst.Name); err != nil {
+				d.Close()
+				return nil, fmt.Errorf("forget the destination %q left half-added: %w", dst.Name, err)
+			}
+		}
+	}
 	return d, nil
 }
 

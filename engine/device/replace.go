@@ -64,11 +64,7 @@ func (d *Device) AdoptServerDevice(ctx context.Context, s ServerSignIn, deviceID
 	if d.conf().Replace != nil {
 		return AddResult{}, errors.New("this computer is already taking over another one: finish that first")
 	}
-	res, err := d.addServer(ctx, s, deviceID, archivePassword, kdf)
-	if err != nil {
-		return res, err
-	}
-	return res, d.beginReplace(ctx, s.Name)
+	return d.addServer(ctx, s, deviceID, archivePassword, kdf)
 }
 
 // AdoptFolder takes over the archive a computer made in a folder or on a
@@ -78,31 +74,19 @@ func (d *Device) AdoptFolder(ctx context.Context, name, path string, password Pa
 	if d.conf().Replace != nil {
 		return AddResult{}, errors.New("this computer is already taking over another one: finish that first")
 	}
-	res, err := d.addFolder(ctx, name, path, password, crypt.KDFParams{}, true)
-	if err != nil {
-		return res, err
-	}
-	return res, d.beginReplace(ctx, name)
+	return d.addFolder(ctx, name, path, password, crypt.KDFParams{}, true)
 }
 
-// beginReplace records that the wizard is under way for an adopted
-// destination, with what the old computer said about itself.
-func (d *Device) beginReplace(ctx context.Context, dest string) error {
-	dst, err := d.conf().Destination(dest)
-	if err != nil {
-		return err
-	}
-	st := &config.ReplaceState{Destination: dst.Name, Step: config.ReplaceChoose, Started: time.Now().UTC(),
-		OldDevice: dst.DeviceName}
+// replaceState is the wizard's state for an adopted destination, with
+// what the old computer said about itself.
+func (d *Device) replaceState(ctx context.Context, dest string) *config.ReplaceState {
+	st := &config.ReplaceState{Destination: dest, Step: config.ReplaceChoose, Started: time.Now().UTC()}
 	if p, ok, err := d.ReadProfile(ctx, dest); err == nil && ok {
 		st.OldDevice, st.OldOS, st.OldHome = p.Device, p.OS, p.Home
 	} else {
 		st.OldHome = d.guessHome(ctx, dest)
 	}
-	return d.update(func(c *config.Config) error {
-		c.Replace = st
-		return nil
-	})
+	return st
 }
 
 // guessHome finds the old computer's home folder in an archive made

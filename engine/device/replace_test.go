@@ -223,3 +223,67 @@ func TestReplaceADeviceAtAServer(t *testing.T) {
 		t.Fatal("the replaced computer still backs up")
 	}
 }
+
+// Bringing over the whole old home folder puts its contents into this
+// computer's home folder, not at the old computer's path.
+func TestReplaceTheWholeHomeIntoThisOne(t *testing.T) {
+	old := oldComputer(t)
+	newHome := filepath.Join(t.TempDir(), "home", "bob")
+	d := newComputer(t, newHome)
+	if _, err := d.AdoptFolder(ctx, "drive", old.dest, password); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(old.src); err != nil { // the old path must not be what is written
+		t.Fatal(err)
+	}
+	if err := d.ChooseTransfer([]string{filepath.ToSlash(old.src)}, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := d.Transfer(ctx, TransferOptions{}); err != nil || len(res.Errors) > 0 {
+		t.Fatalf("transfer: %+v %v", res, err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(newHome, "Photos", "cat.jpg")); string(got) != "meow" {
+		t.Fatalf("cat in the new home: %q", got)
+	}
+	if _, err := os.Stat(old.src); !os.IsNotExist(err) {
+		t.Fatalf("the old home path was written: %v", err)
+	}
+}
+
+// A destination cut off while being added (Cairn killed while it read the
+// archive) is forgotten at the next start, and can be added again.
+func TestHalfAddedDestinationIsForgottenAtStart(t *testing.T) {
+	old := oldComputer(t)
+	home := filepath.Join(t.TempDir(), "cairn")
+	d, err := Open(home, Options{UserHome: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.AdoptFolder(ctx, "drive", old.dest, password); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	c, err := config.Load(home, "linux", "/home/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Destinations[0].Adding = true
+	c.Replace = nil // a crash before the wizard began
+	if err := c.Save(home); err != nil {
+		t.Fatal(err)
+	}
+	d, err = Open(home, Options{UserHome: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if n := len(d.Config().Destinations); n != 0 {
+		t.Fatalf("%d destinations after the restart", n)
+	}
+	if _, err := d.AdoptFolder(ctx, "drive", old.dest, password); err != nil {
+		t.Fatalf("adding again: %v", err)
+	}
+	if d.Replacing() == nil || d.Config().Destinations[0].Adding {
+		t.Fatalf("after adding again: %+v", d.Config())
+	}
+}

@@ -126,15 +126,7 @@ func (d *Device) addServer(ctx context.Context, s ServerSignIn, adopt string, ar
 	if err := d.addDestination(dst); err != nil {
 		return res, err
 	}
-	if exists {
-		r, _, err := d.repo(ctx, s.Name)
-		if err != nil {
-			return res, err
-		}
-		res.Sync, err = r.Sync(ctx)
-		return res, err
-	}
-	return res, nil
+	return res, d.attach(ctx, s.Name, exists, adopt != "", &res)
 }
 
 // trust decides which certificate to trust: one certificate authorities

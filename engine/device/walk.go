@@ -15,6 +15,9 @@ func walkSelected(ctx context.Context, root string, m *selection.Matcher, visit 
 	if err != nil {
 		return err
 	}
+	if m.Excluded(root, info.Type == engine.TypeDir) {
+		return nil // as a backup does: exclusions win over an included root
+	}
 	if info.Type != engine.TypeDir {
 		visit(false, info.Size)
 		return nil

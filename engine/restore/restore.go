@@ -101,9 +101,15 @@ func (rn *run) restorePath(src string) error {
 	if !ok && src != "/" {
 		return fmt.Errorf("%s is not in the backup as of that time (try --deleted, or an --at time; 'cairn ls' shows what is there): %w", src, engine.ErrNotFound)
 	}
-	parent := rn.opts.To
+	// Where src goes: into To, or to its original place (moved by Rebase,
+	// which may move src itself: an old home folder onto this one).
+	parent, base := rn.opts.To, path.Base(src)
 	if parent == "" {
-		parent = osPath(rn.opts.Rebase.apply(path.Dir(src)))
+		dst := rn.opts.Rebase.apply(src)
+		parent, base = osPath(path.Dir(dst)), path.Base(dst)
+	}
+	if src == "/" {
+		base = ""
 	}
 	if err := os.MkdirAll(parent, 0o777); err != nil {
 		return fmt.Errorf("create %s: %w", parent, err)
@@ -114,10 +120,6 @@ func (rn *run) restorePath(src string) error {
 	}
 	root := &restoreRoot{dir: dir, path: parent}
 	rn.roots = append(rn.roots, root)
-	base := path.Base(src)
-	if src == "/" {
-		base = ""
-	}
 	b := rn.newBatch(root, src, base)
 	if ok {
 		if err := b.add(top); err != nil {

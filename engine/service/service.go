@@ -39,7 +39,7 @@ type State struct {
 	Progress    backup.Progress // of the running pass
 	LastSafe    time.Time       // when every destination last completed
 	PausedUntil time.Time       // zero with Paused: until resumed
-	Problem     string          // in words, for Offline and Attention
+	Problem     string          // in words, for Offline and Attention ("" when Unreadable says it all)
 	Unreadable  []engine.FileError
 	Pending     int64 // bytes waiting for unreachable destinations
 	NextRun     time.Time
@@ -123,7 +123,7 @@ func (s *Service) Pause(d time.Duration) {
 		s.cancel()
 	}
 	s.mu.Unlock()
-	s.publish(func(st *State) { st.Phase, st.PausedUntil = Paused, until })
+	s.publish(func(st *State) { st.Phase, st.PausedUntil, st.Destination = Paused, until, "" })
 	s.poke()
 }
 
@@ -214,7 +214,10 @@ func (s *Service) run(ctx context.Context) {
 	var mu sync.Mutex
 	results := s.d.BackupAll(pctx, device.BackupOptions{
 		PruneAfter: true,
-		Progress:   func(p backup.Progress) { s.publish(func(st *State) { st.Phase, st.Progress = BackingUp, p }) },
+		Destination: func(name string) {
+			s.publish(func(st *State) { st.Destination, st.Progress = name, backup.Progress{} })
+		},
+		Progress: func(p backup.Progress) { s.publish(func(st *State) { st.Phase, st.Progress = BackingUp, p }) },
 		FileError: func(fe engine.FileError) {
 			mu.Lock()
 			if len(unreadable) < engine.MaxReported {
@@ -226,7 +229,10 @@ func (s *Service) run(ctx context.Context) {
 	if s.State().Phase == Paused {
 		return // paused while running: the pass was stopped on purpose
 	}
-	s.publish(func(st *State) { s.conclude(st, results, unreadable) })
+	s.publish(func(st *State) {
+		st.Destination = ""
+		s.conclude(st, results, unreadable)
+	})
 }
 
 // conclude turns a pass's results into the state people see.
@@ -256,7 +262,6 @@ func (s *Service) conclude(st *State, results []device.DestinationResult, unread
 		}
 	case len(unreadable) > 0:
 		st.Phase = Attention
-		st.Problem = "some files could not be read"
 		st.LastSafe = s.now()
 	default:
 		st.Phase = Idle

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -81,8 +82,25 @@ func TestServiceBacksUpByItselfAndOnRequest(t *testing.T) {
 	// Nothing selected yet: the service says so instead of failing.
 	waitFor(t, s, func(st State) bool { return st.Phase == Setup })
 	d.AddFiles(src)
+	var mu sync.Mutex
+	seen := map[string]bool{} // destinations named while backing up
+	defer s.Subscribe(func(st State) {
+		if st.Phase == BackingUp {
+			mu.Lock()
+			seen[st.Destination] = true
+			mu.Unlock()
+		}
+	})()
 	s.BackupNow()
 	first := waitFor(t, s, func(st State) bool { return st.Phase == Idle && !st.LastSafe.IsZero() })
+	mu.Lock()
+	if !seen["usb"] || seen[""] && len(seen) == 1 {
+		t.Fatalf("while backing up, the state named %v", seen)
+	}
+	mu.Unlock()
+	if first.Destination != "" {
+		t.Fatalf("idle, yet backing up %q", first.Destination)
+	}
 	if vs, _ := d.Versions(ctx, "", filepath.Join(src, "a.txt")); len(vs) != 1 {
 		t.Fatalf("versions: %d", len(vs))
 	}
