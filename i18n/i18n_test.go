@@ -68,4 +68,3 @@ func readBundle(t *testing.T, name string) map[string]any {
 	}
 	return m
 }
-

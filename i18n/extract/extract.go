@@ -55,17 +55,32 @@ func Dirs(dirs ...string) ([]Key, error) {
 	return keys, nil
 }
 
+// Calls that take a translatable text, by package import path: the
+// function names and which argument holds the text.
+var textArgs = map[string]map[string]struct {
+	arg    int
+	plural bool
+}{
+	"fyne.io/fyne/v2/lang": {
+		"L": {0, false}, "Localize": {0, false}, "X": {0, false}, "LocalizeKey": {0, false},
+		"N": {0, true}, "LocalizePlural": {0, true}, "XN": {0, true}, "LocalizePluralKey": {0, true},
+	},
+	"github.com/cairnbackup/cairn/ui/words": {"Count": {1, true}},
+}
+
 func fileKeys(fset *token.FileSet, f *ast.File) []Key {
-	langName := ""
+	pkgs := map[string]string{} // local name → import path, for the packages in textArgs
 	for _, imp := range f.Imports {
-		if imp.Path.Value == `"fyne.io/fyne/v2/lang"` {
-			langName = "lang"
+		p, _ := strconv.Unquote(imp.Path.Value)
+		if _, ok := textArgs[p]; ok {
+			name := p[strings.LastIndexByte(p, '/')+1:]
 			if imp.Name != nil {
-				langName = imp.Name.Name
+				name = imp.Name.Name
 			}
+			pkgs[name] = p
 		}
 	}
-	if langName == "" {
+	if len(pkgs) == 0 {
 		return nil
 	}
 	var keys []Key
@@ -78,15 +93,15 @@ func fileKeys(fset *token.FileSet, f *ast.File) []Key {
 		if !ok {
 			return true
 		}
-		if id, ok := sel.X.(*ast.Ident); !ok || id.Name != langName {
+		id, ok := sel.X.(*ast.Ident)
+		if !ok || pkgs[id.Name] == "" {
 			return true
 		}
-		switch sel.Sel.Name {
-		case "L", "Localize", "N", "LocalizePlural", "X", "LocalizeKey", "XN", "LocalizePluralKey":
-		default:
+		fn, ok := textArgs[pkgs[id.Name]][sel.Sel.Name]
+		if !ok || len(call.Args) <= fn.arg {
 			return true
 		}
-		lit, ok := call.Args[0].(*ast.BasicLit)
+		lit, ok := call.Args[fn.arg].(*ast.BasicLit)
 		if !ok || lit.Kind != token.STRING {
 			return true
 		}
@@ -94,8 +109,7 @@ func fileKeys(fset *token.FileSet, f *ast.File) []Key {
 		if err != nil {
 			return true
 		}
-		plural := strings.Contains(sel.Sel.Name, "N") || strings.Contains(sel.Sel.Name, "Plural")
-		keys = append(keys, Key{Text: text, Plural: plural, Where: fset.Position(lit.Pos()).String()})
+		keys = append(keys, Key{Text: text, Plural: fn.plural, Where: fset.Position(lit.Pos()).String()})
 		return true
 	})
 	return keys

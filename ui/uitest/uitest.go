@@ -46,9 +46,9 @@ var Files = map[string]string{
 	"Documents/budget 2026.ods": "numbers",
 }
 
-// NewDevice returns an opened device whose home folder holds Files, with a
-// folder destination (DestName) that has no backup yet. The device is
-// closed when the test ends.
+// NewDevice returns an opened device whose home folder holds Files and is
+// selected (as after the first run), with a folder destination (DestName)
+// that has no backup yet. The device is closed when the test ends.
 func NewDevice(t testing.TB) *Archive {
 	t.Helper()
 	root := t.TempDir()
@@ -62,6 +62,9 @@ func NewDevice(t testing.TB) *Archive {
 	t.Cleanup(func() { d.Close() })
 	a.Dev = d
 	if _, err := d.AddFolderDestination(context.Background(), DestName, a.Drive, PasswordFunc, crypt.TestKDF); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.AddFiles(a.UserHome); err != nil {
 		t.Fatal(err)
 	}
 	return a

@@ -1,0 +1,45 @@
+package destform
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/cairnbackup/cairn/engine/config"
+	"github.com/cairnbackup/cairn/engine/crypt"
+	"github.com/cairnbackup/cairn/engine/device"
+)
+
+// Engine adds destinations. *device.Device satisfies it. The Add methods
+// block on disk, network and key derivation: the forms call them from a
+// goroutine of their own, never from the UI thread.
+type Engine interface {
+	// Config gives the names in use, so a new destination gets its own.
+	Config() config.Config
+	AddFolderDestination(ctx context.Context, name, path string, password device.PasswordFunc, kdf crypt.KDFParams) (device.AddResult, error)
+	AddServerDestination(ctx context.Context, s device.ServerSignIn, archivePassword device.PasswordFunc, kdf crypt.KDFParams) (device.AddResult, error)
+}
+
+// Deps are what a form needs.
+type Deps struct {
+	Engine Engine
+	// KDF is the key derivation cost of a new archive: crypt.DefaultKDF in
+	// the app, crypt.TestKDF in tests.
+	KDF crypt.KDFParams
+	// Do runs f on the UI thread; nil means fyne.Do. Tests give a queue
+	// their own goroutine runs, because Fyne's test driver runs fyne.Do at
+	// once on the calling goroutine.
+	Do func(f func())
+}
+
+// OnAdded is told the destination's name and what the engine did (a new
+// archive, or one that existed and was read), on the UI thread.
+type OnAdded func(name string, res device.AddResult)
+
+func (d Deps) do(f func()) {
+	if d.Do != nil {
+		d.Do(f)
+		return
+	}
+	fyne.Do(f)
+}

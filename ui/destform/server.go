@@ -1,0 +1,107 @@
+package destform
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/cairnbackup/cairn/engine/device"
+)
+
+// serverFields are what a person types to sign in to a Cairn server.
+type serverFields struct {
+	address, user, password, fingerprint, computer *widget.Entry
+	archive                                        *PasswordFields
+}
+
+// NewServerForm returns the form that signs this computer in to a Cairn
+// server and creates its archive there (or continues the one it has).
+func NewServerForm(w fyne.Window, d Deps, onAdded OnAdded) *Form {
+	s := &serverFields{address: widget.NewEntry(), user: widget.NewEntry(), password: widget.NewPasswordEntry(),
+		fingerprint: widget.NewEntry(), computer: widget.NewEntry()}
+	s.address.SetPlaceHolder("https://backup.example.org:8443")
+	s.fingerprint.SetPlaceHolder("12:ab:…")
+	if host, err := os.Hostname(); err == nil {
+		s.computer.SetText(host)
+	}
+	s.archive = NewPasswordFields(lang.L("Archive password"), lang.L("The archive password encrypts your files before they leave this computer; the server never sees it. Keep it safe: without it nobody can restore your files, not even your IT department."))
+	fields := widget.NewForm(append([]*widget.FormItem{
+		widget.NewFormItem(lang.L("Server address"), s.address),
+		widget.NewFormItem(lang.L("User name"), s.user),
+		widget.NewFormItem(lang.L("Password"), s.password),
+		{Text: lang.L("Fingerprint"), Widget: s.fingerprint,
+			HintText: lang.L("Optional: type it if your IT department gave you one")},
+		{Text: lang.L("This computer"), Widget: s.computer,
+			HintText: lang.L("Its name on the server, so you can tell your computers apart")},
+	}, s.archive.Items()...)...)
+	f := newForm(w, d, onAdded, lang.L("Sign in"), fields, s.archive.HintObject())
+	f.height = 580
+	f.prepare = func() (job, bool) { return s.prepare(f) }
+	f.server = s
+	return f
+}
+
+// prepare checks the fields and returns the sign-in to run with a copy of
+// what was typed (the engine's goroutine never reads a widget).
+func (s *serverFields) prepare(f *Form) (job, bool) {
+	addr, host, ok := serverAddress(s.address.Text)
+	switch {
+	case !ok:
+		return f.refuse(s.address, lang.L("Type the server's address as your IT department gave it, like https://backup.example.org:8443."))
+	case strings.TrimSpace(s.user.Text) == "":
+		return f.refuse(s.user, lang.L("Type your user name."))
+	case s.password.Text == "":
+		return f.refuse(s.password, lang.L("Type your password."))
+	}
+	newPw, ok := s.archive.Check()
+	if !ok {
+		f.showProblem("")
+		return job{}, false
+	}
+	sign := device.ServerSignIn{Name: uniqueName(host, f.deps.Engine.Config()), URL: addr,
+		User: strings.TrimSpace(s.user.Text), Device: strings.TrimSpace(s.computer.Text),
+		Fingerprint: strings.TrimSpace(s.fingerprint.Text)}
+	accountPw := []byte(s.password.Text)
+	existing := lang.L("This computer has a backup on this server already. Type the password you chose for it.")
+	run := func(ctx context.Context) (string, device.AddResult, error) {
+		sign.Password = func() ([]byte, error) { return accountPw, nil }
+		sign.ConfirmFingerprint = func(fp string) (bool, error) { return f.confirmFingerprint(ctx, host, fp) }
+		res, err := f.deps.Engine.AddServerDestination(ctx, sign, func(_ string, confirm bool) ([]byte, error) {
+			if confirm {
+				return newPw, nil
+			}
+			return f.existingPassword(ctx, existing)
+		}, f.deps.KDF)
+		return sign.Name, res, err
+	}
+	return job{doing: lang.L("Signing in to {{.Server}}…", map[string]any{"Server": host}), run: run}, true
+}
+
+// serverAddress turns what was typed into https://host:port, adding the
+// https:// people often leave out.
+func serverAddress(typed string) (addr, host string, ok bool) {
+	typed = strings.TrimSpace(typed)
+	if typed != "" && !strings.Contains(typed, "://") {
+		typed = "https://" + typed
+	}
+	u, err := url.Parse(typed)
+	if err != nil || u.Scheme != "https" || u.Hostname() == "" {
+		return "", "", false
+	}
+	return strings.TrimSuffix(typed, "/"), u.Hostname(), true
+}
+
+// refuse shows why the fields cannot be used and puts the cursor where the
+// person has to type.
+func (f *Form) refuse(field fyne.Focusable, why string) (job, bool) {
+	f.showProblem(why)
+	if c := f.w.Canvas(); c != nil {
+		c.Focus(field)
+	}
+	return job{}, false
+}

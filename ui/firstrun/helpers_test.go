@@ -1,0 +1,232 @@
+package firstrun
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/cairnbackup/cairn/engine/crypt"
+	"github.com/cairnbackup/cairn/engine/device"
+	"github.com/cairnbackup/cairn/i18n"
+	"github.com/cairnbackup/cairn/ui/uitest"
+)
+
+// The engine's device is what the app passes as Engine.
+var _ Engine = (*device.Device)(nil)
+
+func TestMain(m *testing.M) {
+	en, err := i18n.Bundles.ReadFile("en.json")
+	if err == nil {
+		err = lang.AddTranslationsForLocale(en, "en")
+	}
+	if err != nil {
+		panic(err)
+	}
+	os.Exit(m.Run())
+}
+
+// uiQueue stands in for fyne.Do: background work posts here, and the test
+// runs it on its own goroutine whenever it polls.
+type uiQueue struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+func (q *uiQueue) Do(f func()) {
+	q.mu.Lock()
+	q.fns = append(q.fns, f)
+	q.mu.Unlock()
+}
+
+func (q *uiQueue) run() {
+	for {
+		q.mu.Lock()
+		fns := q.fns
+		q.fns = nil
+		q.mu.Unlock()
+		if len(fns) == 0 {
+			return
+		}
+		for _, f := range fns {
+			f()
+		}
+	}
+}
+
+// harness is a computer Cairn starts on for the first time: a home folder
+// with files, a fresh device, the first-run flow in a window.
+type harness struct {
+	t        *testing.T
+	q        *uiQueue
+	w        fyne.Window
+	home     string
+	cairn    string
+	dev      *device.Device
+	s        *Screen
+	finished int
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	test.NewTempApp(t)
+	root := t.TempDir()
+	h := &harness{t: t, q: &uiQueue{}, home: filepath.Join(root, "home", "bob"), cairn: filepath.Join(root, "cairn")}
+	if err := os.MkdirAll(filepath.Join(h.home, "Documents"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(h.home, "Documents", "letter.txt"), []byte("dear"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h.openDevice()
+	t.Cleanup(func() { h.dev.Close() })
+	h.open()
+	return h
+}
+
+func (h *harness) openDevice() {
+	h.t.Helper()
+	d, err := device.Open(h.cairn, device.Options{UserHome: h.home})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.dev = d
+}
+
+// open starts the first run in a new window, as the app does.
+func (h *harness) open() {
+	h.w = test.NewTempWindow(h.t, nil)
+	h.w.Resize(uitest.Size)
+	h.s = New(h.w, Deps{Engine: h.dev, KDF: crypt.TestKDF, UserHome: h.home, Do: h.q.Do,
+		OnFinished: func() { h.finished++ }})
+	h.w.SetContent(h.s.Object())
+	h.s.Shown()
+}
+
+// restart is Cairn closed and started again.
+func (h *harness) restart() {
+	h.t.Helper()
+	if err := h.dev.Close(); err != nil {
+		h.t.Fatal(err)
+	}
+	h.openDevice()
+	h.open()
+}
+
+func (h *harness) waitFor(what string, cond func() bool) {
+	h.t.Helper()
+	uitest.WaitFor(h.t, what, func() bool {
+		h.q.run()
+		return cond()
+	})
+}
+
+// walk calls fn for every visible object below o, widgets' parts included.
+func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	fn(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walk(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			walk(c, fn)
+		}
+	}
+}
+
+// top is the dialog on top of the window, or its content.
+func (h *harness) top() fyne.CanvasObject {
+	if o := h.w.Canvas().Overlays().Top(); o != nil {
+		return o
+	}
+	return h.w.Content()
+}
+
+// shown is every visible label's text, a line each.
+func (h *harness) shown() string {
+	var b strings.Builder
+	walk(h.top(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			b.WriteString(l.Text + "\n")
+		}
+	})
+	return b.String()
+}
+
+// button waits for an enabled button saying text and taps it.
+func (h *harness) tap(text string) {
+	h.t.Helper()
+	var found *widget.Button
+	h.waitFor("a button "+text, func() bool {
+		found = nil
+		walk(h.top(), func(o fyne.CanvasObject) {
+			if b, ok := o.(*widget.Button); ok && b.Text == text && !b.Disabled() && found == nil {
+				found = b
+			}
+		})
+		return found != nil
+	})
+	test.Tap(found)
+}
+
+// choose picks an option of the radio group that has it.
+func (h *harness) choose(option string) {
+	h.t.Helper()
+	var found *widget.RadioGroup
+	walk(h.top(), func(o fyne.CanvasObject) {
+		if r, ok := o.(*widget.RadioGroup); ok && found == nil {
+			for _, opt := range r.Options {
+				if opt == option {
+					found = r
+				}
+			}
+		}
+	})
+	if found == nil {
+		h.t.Fatalf("no choice %q:\n%s", option, h.shown())
+	}
+	found.SetSelected(option)
+}
+
+// typeIn types text into the entry of the form item labelled label.
+func (h *harness) typeIn(label, text string) {
+	h.t.Helper()
+	var entry *widget.Entry
+	walk(h.top(), func(o fyne.CanvasObject) {
+		f, ok := o.(*widget.Form)
+		if !ok {
+			return
+		}
+		for _, it := range f.Items {
+			if it.Text == label && entry == nil {
+				walk(it.Widget, func(o fyne.CanvasObject) {
+					if e, ok := o.(*widget.Entry); ok && entry == nil {
+						entry = e
+					}
+				})
+			}
+		}
+	})
+	if entry == nil {
+		h.t.Fatalf("no field %q:\n%s", label, h.shown())
+	}
+	entry.SetText("")
+	test.Type(entry, text)
+}
+
+// waitText waits until the window shows text.
+func (h *harness) waitText(text string) {
+	h.t.Helper()
+	h.waitFor(text, func() bool { return strings.Contains(h.shown(), text) })
+}

@@ -1,0 +1,314 @@
+package replace
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/cairnbackup/cairn/engine/crypt"
+	"github.com/cairnbackup/cairn/engine/device"
+	"github.com/cairnbackup/cairn/engine/restore"
+	"github.com/cairnbackup/cairn/engine/server"
+	"github.com/cairnbackup/cairn/engine/server/passhash"
+	"github.com/cairnbackup/cairn/engine/server/records"
+	"github.com/cairnbackup/cairn/engine/store/remote"
+	"github.com/cairnbackup/cairn/i18n"
+	"github.com/cairnbackup/cairn/ui/uitest"
+)
+
+// The engine's device is what the app passes as Engine.
+var _ Engine = (*device.Device)(nil)
+
+func TestMain(m *testing.M) {
+	// The English bundle gives plurals their singular forms ("1 file").
+	en, err := i18n.Bundles.ReadFile("en.json")
+	if err == nil {
+		err = lang.AddTranslationsForLocale(en, "en")
+	}
+	if err != nil {
+		panic(err)
+	}
+	os.Exit(m.Run())
+}
+
+// uiQueue stands in for fyne.Do: the wizard's background work posts here,
+// and the test runs what was posted on its own goroutine whenever it
+// polls, so widgets are only ever touched by one goroutine (Fyne's test
+// driver would run fyne.Do at once on the engine's goroutine).
+type uiQueue struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+func (q *uiQueue) Do(f func()) {
+	q.mu.Lock()
+	q.fns = append(q.fns, f)
+	q.mu.Unlock()
+}
+
+func (q *uiQueue) run() {
+	for {
+		q.mu.Lock()
+		fns := q.fns
+		q.fns = nil
+		q.mu.Unlock()
+		if len(fns) == 0 {
+			return
+		}
+		for _, f := range fns {
+			f()
+		}
+	}
+}
+
+// oldDrive is the old computer: its home folder selected, a slower
+// backup schedule than the default, one backup to a folder ("a drive"),
+// and then it is gone (its device closed).
+func oldDrive(t *testing.T) *uitest.Archive {
+	t.Helper()
+	a := uitest.NewDevice(t)
+	if err := a.Dev.AddFiles(a.UserHome); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Dev.Exclude("*.iso"); err != nil {
+		t.Fatal(err)
+	}
+	st := a.Dev.Settings()
+	st.BackupEvery = 3 * time.Hour
+	if err := a.Dev.SetSettings(st); err != nil {
+		t.Fatal(err)
+	}
+	a.Backup(t)
+	a.Dev.Close()
+	if err := os.RemoveAll(a.UserHome); err != nil { // the old disk is gone
+		t.Fatal(err)
+	}
+	return a
+}
+
+// harness is the new computer: its own home folder and Cairn folder, a
+// window of the smallest supported size, and the wizard in it.
+type harness struct {
+	t        *testing.T
+	q        *uiQueue
+	w        fyne.Window
+	home     string // the new computer's home folder
+	cairn    string // its Cairn folder
+	dev      *device.Device
+	eng      Engine // dev, or a wrapper around it
+	s        *Screen
+	finished int // OnFinished calls
+	left     int // OnCancel calls
+}
+
+func newComputer(t *testing.T) *harness {
+	t.Helper()
+	test.NewTempApp(t)
+	root := t.TempDir()
+	h := &harness{t: t, q: &uiQueue{}, home: filepath.Join(root, "home", "bob"), cairn: filepath.Join(root, "cairn")}
+	if err := os.MkdirAll(h.home, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	h.openDevice()
+	t.Cleanup(func() { h.dev.Close() })
+	h.w = test.NewTempWindow(t, nil)
+	h.w.Resize(uitest.Size)
+	return h
+}
+
+func (h *harness) openDevice() {
+	h.t.Helper()
+	d, err := device.Open(h.cairn, device.Options{UserHome: h.home})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.dev, h.eng = d, d
+}
+
+// open builds a wizard over the device, as the app does when it starts.
+func (h *harness) open() *Screen {
+	h.t.Helper()
+	h.s = New(h.w, Deps{Engine: h.eng, KDF: crypt.TestKDF, UserHome: h.home, Do: h.q.Do,
+		OnFinished: func() { h.finished++ }, OnCancel: func() { h.left++ }})
+	h.w.SetContent(h.s.Object())
+	h.s.Shown()
+	return h.s
+}
+
+// restart is Cairn closed and started again: a new device over the same
+// folder, a new window, a new wizard.
+func (h *harness) restart() *Screen {
+	h.t.Helper()
+	h.waitFor("the wizard to be idle", func() bool { return !h.s.Busy() })
+	if err := h.dev.Close(); err != nil {
+		h.t.Fatal(err)
+	}
+	h.openDevice()
+	h.w = test.NewTempWindow(h.t, nil)
+	h.w.Resize(uitest.Size)
+	return h.open()
+}
+
+// waitFor runs what the background posted until cond holds.
+func (h *harness) waitFor(what string, cond func() bool) {
+	h.t.Helper()
+	uitest.WaitFor(h.t, what, func() bool {
+		h.q.run()
+		return cond()
+	})
+}
+
+// atStep waits until the wizard shows step n, idle.
+func (h *harness) atStep(n int) {
+	h.t.Helper()
+	h.waitFor("step "+string(rune('0'+n)), func() bool { return h.s.step == n && h.s.job == nil })
+}
+
+// next taps Next.
+func (h *harness) next() {
+	h.t.Helper()
+	if !h.s.nextBtn.Visible() || h.s.nextBtn.Disabled() {
+		h.t.Fatalf("Next is not there to tap (step %d)", h.s.step)
+	}
+	test.Tap(h.s.nextBtn)
+}
+
+// typeIn replaces what an entry holds, as typed.
+func typeIn(e *widget.Entry, text string) {
+	e.SetText("")
+	test.Type(e, text)
+}
+
+// walk calls fn for every visible object below o, widgets' parts
+// included.
+func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	fn(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walk(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			walk(c, fn)
+		}
+	}
+}
+
+// shown is every visible label's text in the window (its top dialog, if
+// one is open), a line each.
+func (h *harness) shown() string {
+	var b strings.Builder
+	root := h.w.Content()
+	if top := h.w.Canvas().Overlays().Top(); top != nil {
+		root = top
+	}
+	walk(root, func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Label:
+			b.WriteString(x.Text + "\n")
+		case *widget.Check:
+			b.WriteString(x.Text + "\n")
+		}
+	})
+	return b.String()
+}
+
+// dialogButton waits for a dialog with a button saying text and returns
+// the button.
+func (h *harness) dialogButton(text string) *widget.Button {
+	h.t.Helper()
+	var found *widget.Button
+	h.waitFor("a dialog with "+text, func() bool {
+		found = nil
+		walk(h.w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+			if b, ok := o.(*widget.Button); ok && b.Text == text && found == nil {
+				found = b
+			}
+		})
+		return found != nil
+	})
+	return found
+}
+
+// check finds the check box saying text on the page.
+func (h *harness) check(text string) *widget.Check {
+	h.t.Helper()
+	var found *widget.Check
+	walk(h.w.Content(), func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Check); ok && c.Text == text {
+			found = c
+		}
+	})
+	if found == nil {
+		h.t.Fatalf("no check box %q on the page:\n%s", text, h.shown())
+	}
+	return found
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// serverAt runs the real Cairn server in this process, with a
+// self-signed certificate and the user ana ("account password").
+func serverAt(t *testing.T) (url, fingerprint string) {
+	t.Helper()
+	ctx := context.Background()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	data, err := server.OpenData(ctx, t.TempDir(), nil, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { data.Close() })
+	h, _ := passhash.Hash([]byte("account password"), passhash.Test)
+	if _, err := data.Records.AddUser(ctx, records.User{Name: "ana", PasswordHash: h}); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Options{Vault: data.Vault, Logger: logger, HashParams: passhash.Test,
+		Sleep: func(context.Context, time.Duration) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewTLSServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return ts.URL, remote.Fingerprint(ts.Certificate().Raw)
+}
+
+// holdTransfer is the real engine, except that its first Transfer waits
+// until it is cancelled before starting: a test archive's few small files
+// come over faster than a tap on Cancel, and the test needs the tap to
+// land. What the transfer does with the cancelled context is the engine's
+// own doing.
+type holdTransfer struct {
+	Engine
+	held atomic.Bool
+}
+
+func (e *holdTransfer) Transfer(ctx context.Context, o device.TransferOptions) (restore.Result, error) {
+	if e.held.CompareAndSwap(false, true) {
+		<-ctx.Done()
+	}
+	return e.Engine.Transfer(ctx, o)
+}

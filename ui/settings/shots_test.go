@@ -1,0 +1,90 @@
+package settings
+
+import (
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/cairnbackup/cairn/ui/uitest"
+)
+
+// variant is the app's theme in one variant, for pictures of both.
+type variant struct {
+	fyne.Theme
+	v fyne.ThemeVariant
+}
+
+func (t variant) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.v)
+}
+
+// TestScreenshots draws the screen and its dialogs at 800×600 in both
+// themes into $CAIRN_SHOTS, for people to look at; it checks nothing.
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("CAIRN_SHOTS")
+	if dir == "" {
+		t.Skip("set CAIRN_SHOTS to a folder to draw the screen")
+	}
+	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
+		h := newHarness(t)
+		fyne.CurrentApp().Settings().SetTheme(variant{theme.DefaultTheme(), v})
+		name := func(n string) string {
+			if v == theme.VariantDark {
+				return n + "-dark"
+			}
+			return n + "-light"
+		}
+		var scroll *container.Scroll
+		walk(h.s.Object(), func(o fyne.CanvasObject) {
+			if s, ok := o.(*container.Scroll); ok && scroll == nil {
+				scroll = s
+			}
+		})
+		for i, y := range []float32{0, 500, 1000} {
+			scroll.Offset = fyne.NewPos(0, y)
+			scroll.Refresh()
+			capture(t, h, dir, name("settings-"+string(rune('a'+i))))
+		}
+		h.s.versions.ages[1].SetText("3")
+		h.s.schedule.verify.SetText("25:00")
+		h.save(t)
+		scroll.Offset = fyne.NewPos(0, 300)
+		scroll.Refresh()
+		capture(t, h, dir, name("settings-errors"))
+		h.s.load()
+
+		test.Tap(h.button(t, "Add a folder or drive…"))
+		capture(t, h, dir, name("dialog-folder"))
+		test.Tap(h.button(t, "Close"))
+		test.Tap(h.button(t, "Add a server…"))
+		capture(t, h, dir, name("dialog-server"))
+		test.Tap(h.button(t, "Close"))
+		test.Tap(h.button(t, "Change password…"))
+		test.Type(h.entry(t, "New password"), "short")
+		capture(t, h, dir, name("dialog-password"))
+		test.Tap(h.button(t, "Cancel"))
+		test.Tap(h.button(t, "Remove"))
+		capture(t, h, dir, name("dialog-remove"))
+		test.Tap(h.button(t, "Cancel"))
+	}
+}
+
+func capture(t *testing.T, h *harness, dir, name string) {
+	t.Helper()
+	h.q.run()
+	h.w.Resize(uitest.Size.AddWidthHeight(1, 1)) // twice: wrapped text knows its height
+	h.w.Resize(uitest.Size)                      // after one layout
+	f, err := os.Create(filepath.Join(dir, name+".png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	png.Encode(f, h.w.Canvas().Capture())
+}
