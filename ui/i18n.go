@@ -15,9 +15,22 @@ import (
 // follows the system's, unless language (Settings: "en", "sv", …) says
 // otherwise; call it before any window is built.
 func LoadTranslations(language string) error {
+	// Fyne reads the system's languages from the environment on Unix (and
+	// its own settings elsewhere): LANGUAGE comes first, unless the locale
+	// is the plain "C" one, which names no language at all (a bare
+	// terminal, a service): then the messages' locale is set to one that
+	// does, so a chosen language applies and no error is logged.
+	if plainLocale(os.Getenv("LC_ALL")) && os.Getenv("LC_ALL") != "" {
+		os.Unsetenv("LC_ALL")
+	}
+	if plainLocale(firstEnv("LC_MESSAGES", "LANG")) {
+		messages := language
+		if messages == "" {
+			messages = "en"
+		}
+		os.Setenv("LC_MESSAGES", messages)
+	}
 	if language != "" {
-		// Fyne reads the system's languages from the environment on Linux
-		// (and its own settings elsewhere): LANGUAGE comes first.
 		os.Setenv("LANGUAGE", language)
 	}
 	files, err := i18n.Bundles.ReadDir(".")
@@ -38,4 +51,19 @@ func LoadTranslations(language string) error {
 		}
 	}
 	return nil
+}
+
+// plainLocale reports whether a locale names no language: unset, "C",
+// "C.UTF-8" or "POSIX".
+func plainLocale(l string) bool {
+	return l == "" || l == "C" || l == "POSIX" || strings.HasPrefix(l, "C.")
+}
+
+func firstEnv(names ...string) string {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
 }

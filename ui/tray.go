@@ -64,6 +64,12 @@ func NewTray(a fyne.App, src StateSource, actions TrayActions) (t *Tray, ok bool
 
 func newTray(host TrayHost, src StateSource, actions TrayActions, dark func() bool) *Tray {
 	t := &Tray{app: host, actions: actions, now: time.Now, dark: dark}
+	// The first state is shown at once, on the caller's goroutine (the
+	// app's, before it runs): Fyne registers a tray only if it was set
+	// before the app started. Later states go through update.
+	st := src.State()
+	t.last, t.lastShown = st, t.now()
+	t.apply(st)
 	t.cancel = src.Subscribe(t.update)
 	return t
 }
@@ -99,12 +105,13 @@ func (t *Tray) show(st service.State) {
 	t.mu.Lock()
 	t.lastShown = t.now()
 	t.mu.Unlock()
-	menu := TrayMenu(st, t.now(), t.actions)
-	icon := TrayIcon(st.Phase, t.dark())
-	fyne.Do(func() {
-		t.app.SetSystemTrayIcon(icon)
-		t.app.SetSystemTrayMenu(menu)
-	})
+	fyne.Do(func() { t.apply(st) })
+}
+
+// apply sets the tray's icon and menu; it runs on the app's goroutine.
+func (t *Tray) apply(st service.State) {
+	t.app.SetSystemTrayIcon(TrayIcon(st.Phase, t.dark()))
+	t.app.SetSystemTrayMenu(TrayMenu(st, t.now(), t.actions))
 }
 
 // TrayMenu is the tray's menu for a state: the state in words, then the

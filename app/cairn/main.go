@@ -1,5 +1,5 @@
 // Command cairn is Cairn's desktop app and its command line. Run without a
-// command it will start the desktop app (a later issue); with one, it does
+// command it starts the desktop app (in the system tray); with one, it does
 // that and exits.
 package main
 
@@ -19,6 +19,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/cairnbackup/cairn/app/desktop"
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/compress"
 	"github.com/cairnbackup/cairn/engine/device"
@@ -103,6 +104,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	global.SetOutput(stderr)
 	home := global.String("home", "", "Cairn's folder for configuration, index and keys (also CAIRN_HOME)")
 	showVersion := global.Bool("version", false, "print the version and exit")
+	hidden := global.Bool("hidden", false, "start the desktop app in the system tray, without its window (at login)")
 	global.Usage = func() { usage(stderr) }
 	if err := global.Parse(args); err != nil {
 		return exitUsage
@@ -111,10 +113,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *showVersion || len(rest) > 0 && rest[0] == "version" {
 		fmt.Fprintf(stdout, "cairn %s (%s, zstd: %s)\n", version, runtime.Version(), compress.Implementation)
 		return exitOK
-	}
-	if len(rest) == 0 {
-		usage(stderr)
-		return exitUsage
 	}
 	e := &env{home: *home, stdout: stdout, stderr: stderr, stdin: os.Stdin, getenv: os.Getenv}
 	if e.home == "" {
@@ -127,6 +125,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		e.home = filepath.Join(dir, "cairn")
+	}
+	if len(rest) == 0 {
+		if err := desktop.Run(e.home, desktop.Options{Hidden: *hidden}); err != nil {
+			fmt.Fprintln(stderr, "cairn:", err)
+			return exitError
+		}
+		return exitOK
 	}
 	name := rest[0]
 	if name == "help" || name == "-h" || name == "--help" {
@@ -180,7 +185,8 @@ func explain(err error) string {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Cairn backs up your files, encrypted, and brings back any version of any file.")
-	fmt.Fprintln(w, "\nUsage: cairn [--home DIR] COMMAND [options]")
+	fmt.Fprintln(w, "\nUsage: cairn [--home DIR] [--hidden]   starts the desktop app")
+	fmt.Fprintln(w, "       cairn [--home DIR] COMMAND [options]")
 	fmt.Fprintln(w, "\nCommands:")
 	names := make([]string, 0, len(commands))
 	for _, c := range commands {

@@ -55,9 +55,11 @@ func (d *Device) Backup(ctx context.Context, dest string, o BackupOptions) (back
 		q.Drain(ctx) // what waited from earlier runs goes first; offline is fine
 	}
 	started := time.Now()
-	res, err := backup.Run(ctx, r, backup.Options{
-		Roots: roots, Exclude: m, Skip: skip, Progress: o.Progress, FileError: o.FileError, Adopted: dst.Adopted,
-	})
+	bo := backup.Options{Roots: roots, Exclude: m, Skip: skip, Progress: o.Progress, FileError: o.FileError, Adopted: dst.Adopted}
+	if _, serverClock := r.Backend().(store.Clock); d.now != nil && !serverClock {
+		bo.Now = d.now
+	}
+	res, err := backup.Run(ctx, r, bo)
 	if err == nil {
 		// Best effort: a computer replacing this one reads it; the next
 		// pass tries again.

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/config"
@@ -29,6 +30,7 @@ type Device struct {
 	cfgMu    sync.Mutex                    // serialises updates
 	ix       *index.Index
 	packSize int64
+	now      func() time.Time // nil: the backup's default
 
 	mu       sync.Mutex
 	repos    map[string]*repo.Repo
@@ -42,6 +44,10 @@ type Options struct {
 	// PackSize is the pack size of archives created from now on (0: the
 	// default). Tests use small packs.
 	PackSize int64
+	// Now is the clock that stamps versions recorded at folder destinations
+	// (a server's own clock stamps those sent to it); default time.Now.
+	// Tests and the screenshot tour give a clock of their own.
+	Now func() time.Time
 }
 
 // Open opens (creating if needed) the Cairn home folder.
@@ -65,7 +71,7 @@ func Open(home string, opts Options) (*Device, error) {
 		return nil, err
 	}
 	d := &Device{home: abs, userDir: opts.UserHome, goos: runtime.GOOS,
-		ix: index.New(db), repos: map[string]*repo.Repo{}, profiles: map[string][32]byte{}, packSize: opts.PackSize}
+		ix: index.New(db), repos: map[string]*repo.Repo{}, profiles: map[string][32]byte{}, packSize: opts.PackSize, now: opts.Now}
 	d.cfg.Store(cfg)
 	for _, dst := range cfg.Destinations {
 		if dst.Adding { // cut off while being added: as if it never was
