@@ -172,7 +172,7 @@ func explain(err error) string {
 	msg := err.Error()
 	switch {
 	case errors.Is(err, engine.ErrLocked):
-		msg += "\n(another cairn command is running; wait for it to finish)"
+		msg += "\n(the Cairn app or another cairn command is using this computer's index: wait for the command to finish, or quit the app from its tray menu)"
 	case errors.Is(err, engine.ErrDestinationFull):
 		msg += "\n(free space at the destination, or run 'cairn prune', then back up again: nothing already stored is lost)"
 	case errors.Is(err, engine.ErrWrongPassword):
