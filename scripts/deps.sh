@@ -14,9 +14,10 @@ have git || need+=(git)
 # time(1) measures peak memory in benchmarks and tests.
 [ -x /usr/bin/time ] || need+=(time)
 # Fyne's cgo build (OpenGL and X11 headers), and running the real app with
-# no screen: Xvfb, and a D-Bus session for the tray (see BUILD-NOTES).
+# no screen: Xvfb, and a D-Bus session for the tray (see BUILD-NOTES); a
+# real Secret Service (gnome-keyring) for the keyring tests.
 for p in pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev \
-         libxxf86vm-dev xvfb xauth x11-apps dbus; do
+         libxxf86vm-dev xvfb xauth x11-apps dbus gnome-keyring; do
   pkg_missing "$p" && need+=("$p")
 done
 
