@@ -189,3 +189,72 @@ func TestAdoptedArchiveKeepsTheOldComputersFiles(t *testing.T) {
 		t.Fatalf("new.txt: %+v", h)
 	}
 }
+
+// TestChangedPassTouchesOnlyWhatChanged: a pass over the paths a watcher
+// reported records their new states and deletions, reads a new folder
+// whole, and leaves known subfolders alone.
+func TestChangedPassTouchesOnlyWhatChanged(t *testing.T) {
+	f := newFixture(t, map[string]testtree.Node{
+		"docs/a.txt":      {Data: "a1"},
+		"docs/b.txt":      {Data: "b1"},
+		"docs/old/c.txt":  {Data: "c1"},
+		"other/d.txt":     {Data: "d1"},
+		"gone/e.txt":      {Data: "e1"},
+		"cache/x.tmp":     {Data: "x"},
+		"docs/unseen.txt": {Data: "u1"},
+	})
+	f.run(Options{})
+	at := func(rel string) string { return filepath.Join(f.src, rel) }
+	write := func(rel, data string) {
+		os.MkdirAll(filepath.Dir(at(rel)), 0o755)
+		if err := os.WriteFile(at(rel), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("docs/a.txt", "a2, saved")
+	write("docs/old/c.txt", "c2: changed but not reported") // a known subfolder of a reported folder
+	write("new/deep/f.txt", "f1")                            // a new folder, reported as itself
+	os.Remove(at("other/d.txt"))
+	os.RemoveAll(at("gone"))
+	write("docs/unseen.txt", "u2: changed but not reported")
+
+	res, err := Run(ctx, f.r, Options{Changed: true, Roots: []string{
+		at("docs/a.txt"), at("docs"), at("new"), at("other/d.txt"), at("gone"), at("never/was.txt"),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) != 0 {
+		t.Fatalf("errors: %v", res.Errors)
+	}
+	newest := func(rel string) engine.Version {
+		vs := f.history(rel)
+		if len(vs) == 0 {
+			t.Fatalf("%s: no version", rel)
+		}
+		return vs[len(vs)-1]
+	}
+	if v := newest("docs/a.txt"); v.Size != int64(len("a2, saved")) {
+		t.Errorf("a.txt: %+v", v)
+	}
+	if v := newest("new/deep/f.txt"); v.Size != 2 {
+		t.Errorf("new folder not read whole: %+v", v)
+	}
+	for _, rel := range []string{"other/d.txt", "gone", "gone/e.txt"} {
+		if v := newest(rel); !v.Deleted {
+			t.Errorf("%s not recorded deleted: %+v", rel, v)
+		}
+	}
+	if v := newest("docs/old/c.txt"); v.Size != 2 {
+		t.Errorf("a known subfolder was entered: %+v", v)
+	}
+	// docs was reported as a folder: its direct entries are compared.
+	if v := newest("docs/unseen.txt"); v.Size != int64(len("u2: changed but not reported")) {
+		t.Errorf("a reported folder's entries were not compared: %+v", v)
+	}
+	// The next full scan catches what no watcher reported.
+	f.run(Options{})
+	if v := newest("docs/old/c.txt"); v.Size != int64(len("c2: changed but not reported")) {
+		t.Errorf("full scan missed c.txt: %+v", v)
+	}
+}

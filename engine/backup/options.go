@@ -24,6 +24,14 @@ type Options struct {
 	// missing here it is not recorded deleted, since the person may simply
 	// not have brought it over, and it must stay restorable.
 	Adopted int64
+	// Changed makes a pass over what a watcher saw change rather than over
+	// the whole selection: Roots are then the changed paths (each inside
+	// the selection). A missing one is recorded deleted, with everything
+	// the index knows below it; a folder the index already knows is
+	// compared one level deep (its subfolders are not entered: a change
+	// inside them is reported as its own path); a new folder is read whole.
+	// The periodic scans of the whole selection catch what a watcher misses.
+	Changed bool
 	// Readers is how many goroutines read and cut files. Default 2: reading
 	// is mostly waiting on the disk or page cache, and two keep the workers fed.
 	Readers int

@@ -28,6 +28,9 @@ func (p *pass) walkRoot(root string) error {
 		return err
 	}
 	info, err := fs.Stat(root)
+	if err != nil && p.opts.Changed && fs.IsNotExist(err) {
+		return p.rootGone(root)
+	}
 	if err != nil {
 		// A missing root is most often an unmounted drive: say so, and do not
 		// mark everything under it deleted.
@@ -46,6 +49,16 @@ func (p *pass) walkRoot(root string) error {
 		return nil
 	}
 	return p.visit(root, nil, "", info, prev, had)
+}
+
+// rootGone records the deletion of a changed path a watcher saw go, unless
+// it was never backed up or is excluded.
+func (p *pass) rootGone(root string) error {
+	prev, had, err := p.r.Index().Stat(p.r.Dest(), root)
+	if err != nil || !had || p.skipped(root, prev.Type == engine.TypeDir) {
+		return err
+	}
+	return p.deleteTree(root, false)
 }
 
 // recordAncestors records the folders above a root, so the archive can be
@@ -102,6 +115,9 @@ func (p *pass) visit(pathname string, parent *fs.Dir, name string, info fs.Info,
 			if err := p.send(p.metaVersion(pathname, info, prev.Recorded, "")); err != nil {
 				return err
 			}
+		}
+		if p.opts.Changed && parent != nil && had {
+			return nil // a known subfolder: changes in it come as their own paths
 		}
 		return p.walkDir(pathname, parent, name)
 	case engine.TypeRegular:

@@ -1,0 +1,5 @@
+//go:build !linux && !windows && !darwin
+
+package throttle
+
+func detectPresence() Presence { return unknownPresence{} }
