@@ -213,7 +213,7 @@ func TestChangedPassTouchesOnlyWhatChanged(t *testing.T) {
 	}
 	write("docs/a.txt", "a2, saved")
 	write("docs/old/c.txt", "c2: changed but not reported") // a known subfolder of a reported folder
-	write("new/deep/f.txt", "f1")                            // a new folder, reported as itself
+	write("new/deep/f.txt", "f1")                           // a new folder, reported as itself
 	os.Remove(at("other/d.txt"))
 	os.RemoveAll(at("gone"))
 	write("docs/unseen.txt", "u2: changed but not reported")
