@@ -90,6 +90,7 @@ func commands() []command {
 			"trash list [NAME] [--device ID]       what pruning deleted, and when it goes for good",
 			"trash restore NAME [--device ID] [--since TIME]   undo deletions",
 		}, cmdTrash},
+		{"escrow", escrowSummary, cmdEscrow},
 		{"check", []string{"check [--dry-run] [--forget-missing]   records and files agree (fixes what is safe)"}, cmdCheck},
 		{"fingerprint", []string{"fingerprint [--tls-cert F]    the SHA-256 fingerprint of the server's certificate"}, cmdFingerprint},
 	}

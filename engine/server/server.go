@@ -172,6 +172,7 @@ func (s *Server) routes() *http.ServeMux {
 		"/api/v1/devices/{id}/{kind}/{$}", "/api/v1/devices/{id}/{kind}/{name}"} {
 		m.HandleFunc(p, s.methodNotAllowed)
 	}
+	s.escrowRoutes(m)
 	m.HandleFunc("/", s.notFound)
 	return m
 }

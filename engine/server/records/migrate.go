@@ -70,6 +70,15 @@ var migrations = [][]string{
 			value TEXT NOT NULL
 		)`,
 	},
+	// 2: keys escrowed with the organisation (records/escrow.go).
+	{
+		`CREATE TABLE escrow (
+			device_id       TEXT   PRIMARY KEY REFERENCES devices(id),
+			key_fingerprint TEXT   NOT NULL,
+			sealed          TEXT   NOT NULL,
+			updated         BIGINT NOT NULL
+		)`,
+	},
 }
 
 // SchemaVersion is the schema this code writes.

@@ -226,6 +226,7 @@ type Store interface {
 	Objects
 	SigninLog
 	Settings
+	Escrows
 	Close() error
 }
 
