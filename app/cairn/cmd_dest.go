@@ -37,15 +37,25 @@ func cmdDest(ctx context.Context, e *env, args []string) error {
 		user := fs.String("user", "", "your account on the server")
 		fingerprint := fs.String("fingerprint", "", "the server certificate's SHA-256 fingerprint, as the server printed it")
 		deviceName := fs.String("device", "", "this computer's name on the server (default: its host name)")
+		key := fs.String("key", "", "what protects a server archive's key: account (default: your account password), password (a separate archive password) or custom (a key Cairn makes for you to keep)")
+		escrow := fs.Bool("escrow", false, "leave the archive key with your organisation, so that IT can recover a forgotten password")
+		escrowFP := fs.String("escrow-fingerprint", "", "the escrow key fingerprint your organisation published (checked when given)")
 		pos, err := parse(fs, args[1:])
 		if err != nil {
 			return err
 		}
 		if len(pos) != 2 {
-			return usageErr("usage: cairn dest add NAME PATH | cairn dest add NAME https://HOST:PORT --user NAME [--fingerprint SHA256] [--device NAME]")
+			return usageErr("usage: cairn dest add NAME PATH | cairn dest add NAME https://HOST:PORT --user NAME [--fingerprint SHA256] [--device NAME] [--key account|password|custom] [--escrow]")
 		}
 		if strings.HasPrefix(pos[1], "https://") || strings.HasPrefix(pos[1], "http://") {
-			return addServer(ctx, e, d, pos[0], pos[1], *user, *fingerprint, *deviceName)
+			k, err := keyOptions(e, *key, *escrow, *escrowFP)
+			if err != nil {
+				return err
+			}
+			return addServer(ctx, e, d.Device, pos[0], pos[1], *user, *fingerprint, *deviceName, k)
+		}
+		if *key != "" && *key != "password" || *escrow {
+			return usageErr("a folder archive is always protected by its own password: --key and --escrow are for servers")
 		}
 		args = append([]string{"add"}, pos...)
 		res, err := d.AddFolderDestination(ctx, args[1], args[2], passwordFunc(e), kdfFor(e))
@@ -106,7 +116,7 @@ func cmdDest(ctx context.Context, e *env, args []string) error {
 }
 
 // addServer signs in to a server and adds it as a destination.
-func addServer(ctx context.Context, e *env, d *device.Device, name, url, user, fingerprint, deviceName string) error {
+func addServer(ctx context.Context, e *env, d *device.Device, name, url, user, fingerprint, deviceName string, k device.KeyOptions) error {
 	if strings.HasPrefix(url, "http://") {
 		return usageErr("a server is reached over HTTPS only: use https://%s", strings.TrimPrefix(url, "http://"))
 	}
@@ -122,13 +132,13 @@ func addServer(ctx context.Context, e *env, d *device.Device, name, url, user, f
 		},
 		ConfirmFingerprint: confirmFingerprint(e, url),
 	}
-	res, err := d.AddServerDestination(ctx, s, passwordFunc(e), kdfFor(e))
+	res, err := d.AddServerDestinationWithKey(ctx, s, k, passwordFunc(e), kdfFor(e))
 	if err != nil {
 		return err
 	}
 	if res.Created {
 		fmt.Fprintf(e.stdout, "Signed in to %s as %s; created this computer's archive there as destination %q.\n", url, user, name)
-		fmt.Fprintln(e.stdout, "Keep the archive password safe: the server cannot read your files, and cannot recover it.")
+		fmt.Fprintln(e.stdout, keyAdvice(k))
 	} else {
 		fmt.Fprintf(e.stdout, "Signed in to %s as %s; attached to this device's archive (%d versions) as destination %q.\n",
 			url, user, res.Sync.NewVersions, name)
@@ -152,4 +162,41 @@ func confirmFingerprint(e *env, url string) func(string) (bool, error) {
 		}
 		return strings.EqualFold(strings.TrimSpace(line), "y") || strings.EqualFold(strings.TrimSpace(line), "yes"), nil
 	}
+}
+
+// keyOptions reads --key and --escrow; a custom key is shown on stdout.
+func keyOptions(e *env, key string, escrow bool, escrowFP string) (device.KeyOptions, error) {
+	k := device.KeyOptions{Mode: device.KeyAccount, Escrow: escrow, EscrowFingerprint: escrowFP}
+	if key != "" {
+		m, err := device.ParseKeyMode(key)
+		if err != nil {
+			return k, usageErr("%v", err)
+		}
+		k.Mode = m
+	}
+	if escrowFP != "" && !escrow {
+		return k, usageErr("--escrow-fingerprint goes with --escrow")
+	}
+	k.ShowCustomKey = func(key string) error {
+		fmt.Fprintf(e.stdout, "Your archive key (shown this once; write it down or print it, and keep it safe):\n\n  %s\n\n", key)
+		return nil
+	}
+	return k, nil
+}
+
+// keyAdvice says what protects the new archive, and what losing it means.
+func keyAdvice(k device.KeyOptions) string {
+	var s string
+	switch k.Mode {
+	case device.KeyAccount:
+		s = "Your account password protects the archive: one password to remember. The server sees that password when you sign in."
+	case device.KeyCustom:
+		s = "The key above protects the archive; Cairn keeps it in this computer's keyring. You need it to open the archive from another computer."
+	default:
+		s = "Keep the archive password safe: the server cannot read your files."
+	}
+	if k.Escrow {
+		return s + " The key is also left with your organisation, which can recover it if you forget your password."
+	}
+	return s + " Nobody can recover a forgotten password for you."
 }

@@ -34,6 +34,12 @@ type Destination struct {
 	DeviceID    string `json:"device_id,omitempty"`
 	DeviceName  string `json:"device_name,omitempty"`
 	Fingerprint string `json:"fingerprint,omitempty"`
+	// KeyMode says what protects the archive key: "account" (the account
+	// password), "password" (an archive password of its own) or "custom"
+	// (a key the person keeps); Escrowed that the organisation holds a
+	// sealed copy. The key itself is in the secrets store, never here.
+	KeyMode  string `json:"key_mode,omitempty"`
+	Escrowed bool   `json:"escrowed,omitempty"`
 
 	// Adopted is when this computer took over the archive of a computer it
 	// replaced (Unix ns; 0: it made the archive itself). The old
@@ -77,6 +83,11 @@ type Config struct {
 	BandwidthKBps int `json:"bandwidth_kbps"`
 	// StartAtLogin starts the app when the person logs in. Default on.
 	StartAtLogin bool `json:"start_at_login"`
+	// Throttle says how backups hold back so the computer stays quick.
+	Throttle Throttle `json:"throttle"`
+	// WatchOff turns real-time watching off (changes are then found by the
+	// scan every BackupEvery). Default: watching.
+	WatchOff bool `json:"watch_off,omitempty"`
 	// Language is the app's language ("" follows the system).
 	Language string `json:"language,omitempty"`
 	// Replace is the state of an unfinished replace-device wizard; while it
@@ -132,7 +143,27 @@ func New(goos, home string) *Config {
 		BackupEvery:  Duration(15 * time.Minute),
 		VerifyAt:     "03:00",
 		StartAtLogin: true,
+		Throttle:     Throttle{AwayAfter: Duration(15 * time.Minute), CPUPercent: 50, MinBattery: 20},
 	}
+}
+
+// Throttle is how backups hold back (engine/throttle.Policy). The upload
+// limit while the person is at the computer is Config.BandwidthKBps.
+type Throttle struct {
+	AwayKBps   int      `json:"away_kbps"`   // upload limit while away (0: none)
+	AwayAfter  Duration `json:"away_after"`  // idle this long counts as away
+	CPUPercent int      `json:"cpu_percent"` // share of the cores backups use while the person is there
+	MinBattery int      `json:"min_battery"` // on battery below this percent, backups wait (0: never)
+	// Window, when set, limits backups to some hours of some days.
+	Window *Window `json:"window,omitempty"`
+}
+
+// Window is "back up only between From and To (HH:MM) on these days"
+// (0 = Sunday … 6 = Saturday; none: every day).
+type Window struct {
+	Days []int  `json:"days,omitempty"`
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // FileName is the configuration file inside the Cairn home folder.

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/backup"
+	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/repo"
+	"github.com/cairnbackup/cairn/engine/selection"
 	"github.com/cairnbackup/cairn/engine/store"
 )
 
@@ -21,6 +24,13 @@ type BackupOptions struct {
 	// PruneAfter applies retention after the pass when it is due (once a
 	// day by default).
 	PruneAfter bool
+	// Changed, when not nil, makes the pass cover only these paths, which a
+	// watcher saw change (backup.Options.Changed); paths outside the
+	// selection are ignored. An empty non-nil list does nothing.
+	Changed []string
+	// Workers bounds the goroutines that hash, compress and seal (0: one
+	// per core); the service lowers it to hold backups to a CPU share.
+	Workers int
 }
 
 // Backup makes one pass over the selection to a destination ("" = the only one).
@@ -40,22 +50,22 @@ func (d *Device) Backup(ctx context.Context, dest string, o BackupOptions) (back
 	if len(roots) == 0 {
 		return backup.Result{}, errors.New("nothing is selected: add folders with 'cairn files add PATH'")
 	}
-	m, err := c.Selection.Matcher(d.goos, toSlash(d.userDir))
+	if o.Changed != nil {
+		if roots = within(o.Changed, roots); len(roots) == 0 {
+			return backup.Result{}, nil
+		}
+	}
+	m, skip, err := d.exclusions(c)
 	if err != nil {
 		return backup.Result{}, err
-	}
-	skip := []string{toSlash(d.home)}
-	for _, x := range c.Destinations {
-		if x.Type == "folder" {
-			skip = append(skip, toSlash(x.Path))
-		}
 	}
 	q, queued := r.Backend().(store.Queue)
 	if queued {
 		q.Drain(ctx) // what waited from earlier runs goes first; offline is fine
 	}
 	started := time.Now()
-	bo := backup.Options{Roots: roots, Exclude: m, Skip: skip, Progress: o.Progress, FileError: o.FileError, Adopted: dst.Adopted}
+	bo := backup.Options{Roots: roots, Exclude: m, Skip: skip, Progress: o.Progress, FileError: o.FileError,
+		Adopted: dst.Adopted, Changed: o.Changed != nil, Workers: o.Workers}
 	if _, serverClock := r.Backend().(store.Clock); d.now != nil && !serverClock {
 		bo.Now = d.now
 	}
@@ -139,4 +149,66 @@ func (d *Device) pending(ctx context.Context, dest string) (int, int64) {
 		return q.Pending()
 	}
 	return 0, 0
+}
+
+// within returns the paths that lie in one of the selected roots (or are
+// one), in archive form.
+func within(paths, roots []string) []string {
+	var out []string
+	for _, p := range paths {
+		p = toSlash(p)
+		for _, r := range roots {
+			if p == r || strings.HasPrefix(p, strings.TrimSuffix(r, "/")+"/") {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// exclusions are what a pass leaves out: the person's and the OS's
+// patterns, and paths never backed up (Cairn's own folder, folder
+// destinations: an archive backed up into itself would grow without end).
+func (d *Device) exclusions(c *config.Config) (*selection.Matcher, []string, error) {
+	m, err := c.Selection.Matcher(d.goos, toSlash(d.userDir))
+	if err != nil {
+		return nil, nil, err
+	}
+	skip := []string{toSlash(d.home)}
+	for _, x := range c.Destinations {
+		if x.Type == "folder" {
+			skip = append(skip, toSlash(x.Path))
+		}
+	}
+	return m, skip, nil
+}
+
+// WatchPlan is what a watcher of the selection follows: the selected roots,
+// what to leave out, and a key that changes whenever either does.
+type WatchPlan struct {
+	Roots []string
+	Skip  func(path string, isDir bool) bool
+	Key   string
+}
+
+// WatchPlan returns the current plan.
+func (d *Device) WatchPlan() (WatchPlan, error) {
+	c := d.conf()
+	m, skip, err := d.exclusions(c)
+	if err != nil {
+		return WatchPlan{}, err
+	}
+	roots := c.Selection.Roots()
+	key := strings.Join(roots, "\x00") + "\x01" + strings.Join(c.Selection.Exclude, "\x00") +
+		"\x01" + strings.Join(c.Selection.Defaults, "\x00") + "\x01" + strings.Join(skip, "\x00")
+	return WatchPlan{Roots: roots, Key: key, Skip: func(p string, isDir bool) bool {
+		p = toSlash(p)
+		for _, s := range skip {
+			if p == s || strings.HasPrefix(p, s+"/") {
+				return true
+			}
+		}
+		return m.Excluded(p, isDir)
+	}}, nil
 }

@@ -172,12 +172,12 @@ func (d *Device) dropDestination(name string) error {
 		delete(d.repos, dst.Name)
 	}
 	d.mu.Unlock()
-	os.Remove(d.tokenPath(dst.Name))
+	d.secrets.Delete(tokenName(dst.Name)) // best effort: the token is revoked or useless without the destination
 	os.RemoveAll(d.spoolDir(dst.Name))
 	if err := d.ix.DropDest(index.Dest(dst.Index)); err != nil {
 		return err
 	}
-	os.Remove(d.keyPath(dst.ArchiveID))
+	d.forgetArchiveKey(dst)
 	return d.update(func(c *config.Config) error {
 		c.Destinations = slices.DeleteFunc(c.Destinations, func(x config.Destination) bool { return x.Name == dst.Name })
 		if c.Replace != nil && c.Replace.Destination == dst.Name {

@@ -17,8 +17,10 @@ import (
 	"github.com/cairnbackup/cairn/engine/index"
 	"github.com/cairnbackup/cairn/engine/index/badgerdb"
 	"github.com/cairnbackup/cairn/engine/repo"
+	"github.com/cairnbackup/cairn/engine/secrets"
 	"github.com/cairnbackup/cairn/engine/store"
 	"github.com/cairnbackup/cairn/engine/store/folder"
+	"github.com/cairnbackup/cairn/engine/throttle"
 )
 
 // Device is this computer's backup set.
@@ -31,6 +33,11 @@ type Device struct {
 	ix       *index.Index
 	packSize int64
 	now      func() time.Time // nil: the backup's default
+	secrets  secrets.Store    // archive keys and sign-in tokens: never in the config
+
+	changes    chan struct{}     // ConfigChanged
+	upload     *throttle.Limiter // uploads to servers (SetUploadLimit)
+	uploadOnce sync.Once
 
 	mu       sync.Mutex
 	repos    map[string]*repo.Repo
@@ -48,6 +55,10 @@ type Options struct {
 	// (a server's own clock stamps those sent to it); default time.Now.
 	// Tests and the screenshot tour give a clock of their own.
 	Now func() time.Time
+	// Secrets keeps archive keys and server tokens; default
+	// secrets.Open(home): the OS keyring when one answers, else private
+	// files in the home folder. Tests give a store of their own.
+	Secrets secrets.Store
 }
 
 // Open opens (creating if needed) the Cairn home folder.
@@ -70,9 +81,16 @@ func Open(home string, opts Options) (*Device, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Device{home: abs, userDir: opts.UserHome, goos: runtime.GOOS,
-		ix: index.New(db), repos: map[string]*repo.Repo{}, profiles: map[string][32]byte{}, packSize: opts.PackSize, now: opts.Now}
+	if opts.Secrets == nil {
+		opts.Secrets, _ = secrets.Open(abs)
+	}
+	d := &Device{home: abs, userDir: opts.UserHome, goos: runtime.GOOS, secrets: opts.Secrets,
+		ix: index.New(db), repos: map[string]*repo.Repo{}, changes: make(chan struct{}, 1), profiles: map[string][32]byte{}, packSize: opts.PackSize, now: opts.Now}
 	d.cfg.Store(cfg)
+	if err := d.migrateKeyFiles(); err != nil {
+		d.Close()
+		return nil, err
+	}
 	for _, dst := range cfg.Destinations {
 		if dst.Adding { // cut off while being added: as if it never was
 			if err := d.dropDestination(dst.Name); err != nil {
@@ -117,34 +135,46 @@ func (d *Device) update(fn func(c *config.Config) error) error {
 		return err
 	}
 	d.cfg.Store(c)
+	select {
+	case d.changes <- struct{}{}:
+	default: // one signal waiting is enough
+	}
 	return nil
 }
 
-// keyPath is where the master key of an archive is cached on this computer
-// (until the OS keyring takes over: issue "Continuous protection").
-func (d *Device) keyPath(archiveID string) string {
-	return filepath.Join(d.home, "keys", archiveID+".key")
-}
+// ConfigChanged signals after a change of the configuration (selection,
+// exclusions, settings, destinations): the service follows it at once.
+// One reader.
+func (d *Device) ConfigChanged() <-chan struct{} { return d.changes }
 
+// archiveKeyName is the secret that holds an archive's master key.
+func archiveKeyName(archiveID string) string { return "archive-key-" + archiveID }
+
+// cacheKey keeps an archive's master key on this computer, in the secrets
+// store, so that backups run without asking for the password.
 func (d *Device) cacheKey(archiveID string, m crypt.MasterKey) error {
-	if err := os.MkdirAll(filepath.Join(d.home, "keys"), 0o700); err != nil {
-		return err
+	if err := d.secrets.Set(archiveKeyName(archiveID), m[:]); err != nil {
+		return fmt.Errorf("keep the archive key on this computer: %w", err)
 	}
-	return config.WriteFileAtomic(d.keyPath(archiveID), m[:], 0o600)
+	return nil
 }
 
 func (d *Device) cachedKey(archiveID string) (crypt.MasterKey, error) {
 	var m crypt.MasterKey
-	b, err := os.ReadFile(d.keyPath(archiveID))
+	b, err := d.secrets.Get(archiveKeyName(archiveID))
 	if err != nil {
 		return m, fmt.Errorf("the key of archive %s is not on this computer; add the destination again ('cairn dest add') to unlock it: %w", archiveID, err)
 	}
 	if len(b) != len(m) {
-		return m, fmt.Errorf("the cached key %s is damaged", d.keyPath(archiveID))
+		return m, fmt.Errorf("the key of archive %s kept in %s is damaged; add the destination again to unlock it", archiveID, secrets.Describe(d.secrets))
 	}
 	copy(m[:], b)
 	return m, nil
 }
+
+// SecretsDescription says in words where this computer keeps archive keys
+// and sign-in tokens ("the system keyring", or a private file and why).
+func (d *Device) SecretsDescription() string { return secrets.Describe(d.secrets) }
 
 func (d *Device) openBackend(dst *config.Destination) (store.Backend, error) {
 	switch dst.Type {

@@ -164,26 +164,25 @@ func (d *Device) trust(ctx context.Context, s ServerSignIn) (string, error) {
 	return seen, nil
 }
 
-func (d *Device) tokenPath(dest string) string {
-	return filepath.Join(d.home, "keys", "server-"+dest+".token")
-}
+// tokenName is the secret that holds a server destination's sign-in token.
+func tokenName(dest string) string { return "server-token-" + dest }
 
 func (d *Device) saveToken(dest, token string) error {
-	if err := os.MkdirAll(filepath.Join(d.home, "keys"), 0o700); err != nil {
-		return err
+	if err := d.secrets.Set(tokenName(dest), []byte(token)); err != nil {
+		return fmt.Errorf("keep the server's sign-in on this computer: %w", err)
 	}
-	return config.WriteFileAtomic(d.tokenPath(dest), []byte(token), 0o600)
+	return nil
 }
 
 func (d *Device) spoolDir(dest string) string { return filepath.Join(d.home, "queue", dest) }
 
 func (d *Device) openRemote(dst *config.Destination) (*remote.Backend, error) {
-	token, err := os.ReadFile(d.tokenPath(dst.Name))
+	token, err := d.secrets.Get(tokenName(dst.Name))
 	if err != nil {
 		return nil, fmt.Errorf("this computer is not signed in to %s: add the destination again: %w", dst.URL, err)
 	}
 	return remote.Open(remote.Config{URL: dst.URL, DeviceID: dst.DeviceID, Token: strings.TrimSpace(string(token)),
-		Fingerprint: dst.Fingerprint, Spool: d.spoolDir(dst.Name), MaxSpool: d.conf().OfflineQueue})
+		Fingerprint: dst.Fingerprint, Spool: d.spoolDir(dst.Name), MaxSpool: d.conf().OfflineQueue, Limit: d.limitUpload})
 }
 
 // Devices lists the devices of the account a server destination signed in to.

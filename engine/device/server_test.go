@@ -158,3 +158,28 @@ func TestServerCertificateTrust(t *testing.T) {
 		t.Fatalf("shown %s, pinned %s, server %s", shown, d.Config().Destinations[0].Fingerprint, fp)
 	}
 }
+
+// TestUploadLimitHoldsUploadsToAServer: with a limit, sending 600 KB to a
+// server takes about as long as the limit says; the limit applies at once.
+func TestUploadLimitHoldsUploadsToAServer(t *testing.T) {
+	url, fp := serverAt(t, time.Now)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "ana")
+	testtree.Write(t, src, map[string]testtree.Node{"big.bin": {Data: string(testtree.RandomBytes("big", 600<<10))}})
+	d, err := Open(filepath.Join(dir, "home"), Options{UserHome: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	addServer(t, d, url, fp)
+	d.AddFiles(src)
+	d.SetUploadLimit(200 << 10)
+	start := time.Now()
+	if _, err := d.Backup(ctx, "", BackupOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// 600 KiB (incompressible) at 200 KiB/s: about 3 s; generous bounds.
+	if took := time.Since(start); took < 2*time.Second || took > 30*time.Second {
+		t.Fatalf("600 KiB at 200 KiB/s took %v", took)
+	}
+}

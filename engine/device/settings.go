@@ -11,24 +11,56 @@ import (
 	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/index"
 	"github.com/cairnbackup/cairn/engine/retention"
+	"github.com/cairnbackup/cairn/engine/throttle"
 )
 
 // Settings are what the Settings screen edits.
 type Settings struct {
-	BackupEvery   time.Duration    // how often backups run by themselves
-	VerifyAt      string           // daily verification scan, "HH:MM" local time
-	Retention     retention.Policy // which versions are kept
-	BandwidthKBps int              // upload limit to servers (0: none)
-	StartAtLogin  bool
-	Language      string // "" follows the system
-	OfflineQueue  int64  // bytes kept for an unreachable server
+	BackupEvery  time.Duration    // how often backups run by themselves
+	VerifyAt     string           // daily verification scan, "HH:MM" local time
+	Retention    retention.Policy // which versions are kept
+	StartAtLogin bool
+	Language     string // "" follows the system
+	OfflineQueue int64  // bytes kept for an unreachable server
+	// Throttle is how backups hold back: upload limits while present and
+	// away, the CPU share, the battery level, the hours.
+	Throttle throttle.Policy
+	// Watch backs up files within seconds of a save (default on); off, the
+	// scan every BackupEvery finds changes.
+	Watch bool
 }
 
 // Settings returns the current settings.
 func (d *Device) Settings() Settings {
 	c := d.conf()
 	return Settings{BackupEvery: time.Duration(c.BackupEvery), VerifyAt: c.VerifyAt, Retention: c.Retention,
-		BandwidthKBps: c.BandwidthKBps, StartAtLogin: c.StartAtLogin, Language: c.Language, OfflineQueue: c.OfflineQueue}
+		StartAtLogin: c.StartAtLogin, Language: c.Language, OfflineQueue: c.OfflineQueue,
+		Throttle: policyOf(c), Watch: !c.WatchOff}
+}
+
+func policyOf(c *config.Config) throttle.Policy {
+	t := c.Throttle
+	p := throttle.Policy{PresentKBps: c.BandwidthKBps, AwayKBps: t.AwayKBps, AwayAfter: time.Duration(t.AwayAfter),
+		CPUPercent: t.CPUPercent, MinBattery: t.MinBattery}
+	if w := t.Window; w != nil {
+		p.Window = &throttle.Window{From: w.From, To: w.To}
+		for _, d := range w.Days {
+			p.Window.Days = append(p.Window.Days, time.Weekday(d))
+		}
+	}
+	return p
+}
+
+func throttleOf(p throttle.Policy) (bandwidth int, t config.Throttle) {
+	t = config.Throttle{AwayKBps: p.AwayKBps, AwayAfter: config.Duration(p.AwayAfter), CPUPercent: p.CPUPercent,
+		MinBattery: p.MinBattery}
+	if w := p.Window; w != nil {
+		t.Window = &config.Window{From: w.From, To: w.To}
+		for _, d := range w.Days {
+			t.Window.Days = append(t.Window.Days, int(d))
+		}
+	}
+	return p.PresentKBps, t
 }
 
 // SetSettings checks and saves settings.
@@ -42,12 +74,16 @@ func (d *Device) SetSettings(s Settings) error {
 	if err := s.Retention.Validate(); err != nil {
 		return err
 	}
-	if s.BandwidthKBps < 0 || s.OfflineQueue < 0 {
+	if s.OfflineQueue < 0 {
 		return errors.New("limits cannot be negative")
+	}
+	if err := s.Throttle.Validate(); err != nil {
+		return err
 	}
 	return d.update(func(c *config.Config) error {
 		c.BackupEvery, c.VerifyAt, c.Retention = config.Duration(s.BackupEvery), s.VerifyAt, s.Retention
-		c.BandwidthKBps, c.StartAtLogin, c.Language = s.BandwidthKBps, s.StartAtLogin, s.Language
+		c.BandwidthKBps, c.Throttle = throttleOf(s.Throttle)
+		c.StartAtLogin, c.Language, c.WatchOff = s.StartAtLogin, s.Language, !s.Watch
 		if s.OfflineQueue > 0 {
 			c.OfflineQueue = s.OfflineQueue
 		}

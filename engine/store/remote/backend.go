@@ -31,6 +31,9 @@ type Config struct {
 	// MaxObject bounds what Cairn accepts to read from the server in one
 	// object. Default 1 GiB.
 	MaxObject int64
+	// Limit, when set, wraps each upload's body to hold it to a bandwidth
+	// limit (engine/throttle.Limiter.Reader); nil: as fast as the network.
+	Limit func(ctx context.Context, r io.Reader) io.Reader
 }
 
 // Backend is a server destination. Safe for concurrent use.
@@ -192,7 +195,11 @@ func (b *Backend) send(ctx context.Context, kind store.Kind, name string) error 
 	if err != nil {
 		return err
 	}
-	resp, err := b.c.do(ctx, http.MethodPut, b.objectURL(kind, name), f, st.Size(),
+	var body io.Reader = f
+	if b.cfg.Limit != nil {
+		body = b.cfg.Limit(ctx, f)
+	}
+	resp, err := b.c.do(ctx, http.MethodPut, b.objectURL(kind, name), body, st.Size(),
 		map[string]string{"Content-Type": "application/octet-stream"})
 	if err != nil {
 		b.noteFailure(err)
