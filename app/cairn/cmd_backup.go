@@ -56,7 +56,7 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 			name = d.Config().Destinations[0].Name
 		}
 		dr := device.DestinationResult{Name: name, Result: res, Err: err}
-		dr.Pending, dr.Queued = pendingOf(ctx, d, name)
+		dr.Pending, dr.Queued = pendingOf(ctx, d.Device, name)
 		results = append(results, dr)
 	} else {
 		results = d.BackupAll(ctx, opts)

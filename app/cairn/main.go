@@ -1,6 +1,10 @@
 // Command cairn is Cairn's desktop app and its command line. Run without a
 // command it starts the desktop app (in the system tray); with one, it does
-// that and exits.
+// that and exits. `cairn daemon` runs the backup service without a window.
+//
+// One process owns the index: the app or the daemon. While one runs, every
+// other cairn command is sent to it over the control socket (app/control)
+// and runs there, with the same output and exit code as when run alone.
 package main
 
 import (
@@ -19,6 +23,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/cairnbackup/cairn/app/control"
 	"github.com/cairnbackup/cairn/app/desktop"
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/compress"
@@ -57,6 +62,13 @@ type env struct {
 	stderr io.Writer
 	stdin  *os.File
 	getenv func(string) string
+
+	// dev is the owner's open device when the command was sent to the
+	// running app or daemon (nil: openDevice opens the home).
+	dev *device.Device
+	// ask asks the caller for a secret when the command was sent to the
+	// owner (nil: e.stdin and e.stderr are the terminal).
+	ask func(prompt string) (control.Answer, error)
 }
 
 type command struct {
@@ -80,6 +92,7 @@ func init() {
 		{"repair-index", "repair-index [--dest NAME]", cmdRepairIndex},
 		{"status", "status", cmdStatus},
 		{"devices", "devices [--dest NAME]", cmdDevices},
+		{"daemon", "daemon [--home DIR]   runs the backup service without the desktop app, until stopped", cmdDaemon},
 	}
 }
 
@@ -118,6 +131,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if e.home == "" {
 		e.home = os.Getenv("CAIRN_HOME")
 	}
+	chosenHome := e.home != ""
 	if e.home == "" {
 		dir, err := os.UserConfigDir()
 		if err != nil {
@@ -126,8 +140,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		e.home = filepath.Join(dir, "cairn")
 	}
+	if abs, err := filepath.Abs(e.home); err == nil {
+		e.home = abs // the owner changes its working directory for the commands it runs
+	}
 	if len(rest) == 0 {
-		if err := desktop.Run(e.home, desktop.Options{Hidden: *hidden}); err != nil {
+		o := desktop.Options{Hidden: *hidden, Commands: ownerCommands}
+		if chosenHome {
+			o.Home = e.home
+		}
+		if err := desktop.Run(e.home, o); err != nil {
 			fmt.Fprintln(stderr, "cairn:", err)
 			return exitError
 		}
@@ -138,13 +159,39 @@ func run(args []string, stdout, stderr io.Writer) int {
 		usage(stdout)
 		return exitOK
 	}
-	for _, c := range commands {
-		if c.name == name {
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			return report(stderr, c.run(ctx, e, rest[1:]))
+	if _, ok := lookup(name); !ok {
+		return unknown(stderr, name)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if name != "daemon" {
+		if code, ok := forward(ctx, e, rest); ok {
+			return code
 		}
 	}
+	return dispatch(ctx, e, rest)
+}
+
+// dispatch runs the command rest[0] with e: here, or in the owner for
+// another cairn.
+func dispatch(ctx context.Context, e *env, rest []string) int {
+	c, ok := lookup(rest[0])
+	if !ok {
+		return unknown(e.stderr, rest[0])
+	}
+	return report(e.stderr, c.run(ctx, e, rest[1:]))
+}
+
+func lookup(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+func unknown(stderr io.Writer, name string) int {
 	fmt.Fprintf(stderr, "cairn: unknown command %q\n\n", name)
 	usage(stderr)
 	return exitUsage
@@ -172,7 +219,7 @@ func explain(err error) string {
 	msg := err.Error()
 	switch {
 	case errors.Is(err, engine.ErrLocked):
-		msg += "\n(the Cairn app or another cairn command is using this computer's index: wait for the command to finish, or quit the app from its tray menu)"
+		msg += "\n(another cairn command, or a Cairn app or 'cairn daemon' this command cannot reach, is using this computer's index: wait for it to finish, or quit the app from its tray menu)"
 	case errors.Is(err, engine.ErrDestinationFull):
 		msg += "\n(free space at the destination, or run 'cairn prune', then back up again: nothing already stored is lost)"
 	case errors.Is(err, engine.ErrWrongPassword):
@@ -195,6 +242,8 @@ func usage(w io.Writer) {
 	sort.Strings(names)
 	fmt.Fprintln(w, strings.Join(names, "\n"))
 	fmt.Fprintln(w, "\nTIME is RFC 3339 (2026-11-25T14:02:00+01:00). The archive password comes from CAIRN_PASSWORD or is asked.")
+	fmt.Fprintln(w, "While the desktop app or 'cairn daemon' runs, it holds the index: commands run inside it, with the same")
+	fmt.Fprintln(w, "output and exit codes.")
 	fmt.Fprintln(w, "Exit codes: 0 done, 1 failed, 2 usage, 3 some files could not be read or restored, 4 damage found.")
 }
 
@@ -228,12 +277,36 @@ func newFlags(name string, e *env) *flag.FlagSet {
 	return fs
 }
 
-// openDevice opens the home folder, or says why it cannot.
+// openedDevice is a device a command uses. Close closes it only when the
+// command opened it: a command sent to the running app or daemon uses the
+// owner's device, which stays open for the owner's service.
+type openedDevice struct {
+	*device.Device
+	shared bool
+}
+
+// Close closes the device unless it is the owner's.
+func (d *openedDevice) Close() error {
+	if d.shared {
+		return nil
+	}
+	return d.Device.Close()
+}
+
+// openDevice opens the home folder, or says why it cannot; in the owner it
+// returns the owner's device.
 // CAIRN_TEST_PACK_SIZE makes new archives use small packs (tests only).
-func openDevice(e *env) (*device.Device, error) {
+func openDevice(e *env) (*openedDevice, error) {
+	if e.dev != nil {
+		return &openedDevice{Device: e.dev, shared: true}, nil
+	}
 	var o device.Options
 	if s := e.getenv("CAIRN_TEST_PACK_SIZE"); s != "" {
 		o.PackSize, _ = strconv.ParseInt(s, 10, 64)
 	}
-	return device.Open(e.home, o)
+	d, err := device.Open(e.home, o)
+	if err != nil {
+		return nil, err
+	}
+	return &openedDevice{Device: d}, nil
 }

@@ -22,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/cairnbackup/cairn/app/autostart"
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/device"
@@ -45,6 +46,13 @@ type Options struct {
 	UserHome string
 	// KDF is the cost of new archive passwords; default crypt.DefaultKDF.
 	KDF crypt.KDFParams
+	// Commands runs cairn commands sent to the app (nil: they are refused).
+	Commands Commands
+	// Home is the Cairn home when one was chosen (--home, CAIRN_HOME):
+	// starting at login then passes it on. "" is the default home.
+	Home string
+	// NoAutostart leaves the login items alone (tests and the tour).
+	NoAutostart bool
 }
 
 // App is the running desktop app.
@@ -70,8 +78,12 @@ func Run(cairnHome string, opts Options) error {
 	if err := os.MkdirAll(cairnHome, 0o700); err != nil {
 		return err
 	}
-	if err := askRunning(cairnHome); err != nil {
+	l, err := claim(cairnHome)
+	if err != nil {
 		return err
+	}
+	if l != nil {
+		defer l.Close()
 	}
 	dev, err := device.Open(cairnHome, device.Options{UserHome: opts.UserHome})
 	if err != nil {
@@ -85,12 +97,8 @@ func Run(cairnHome string, opts Options) error {
 	}
 	a := app.NewWithID(AppID)
 	d := New(a, dev, opts)
-	if l, err := listen(cairnHome, func() { fyne.Do(func() { d.open("") }) }); err != nil {
-		fyne.LogError("listen for other starts of Cairn", err)
-	} else {
-		defer l.Close()
-	}
 	d.Start()
+	d.serve(l, opts.Commands)
 	a.Run()
 	d.shutdown()
 	return nil
@@ -105,7 +113,9 @@ func New(a fyne.App, dev *device.Device, opts Options) *App {
 		opts.KDF = crypt.DefaultKDF
 	}
 	a.SetIcon(ui.Asset("icon.png"))
-	d := &App{fyne: a, dev: dev, svc: service.New(dev), opts: opts, stopped: make(chan struct{})}
+	svc := service.NewWithOptions(dev, service.Options{Alert: newNotifier(a),
+		AlertMemory: filepath.Join(dev.Home(), "alerts.json")})
+	d := &App{fyne: a, dev: dev, svc: svc, opts: opts, stopped: make(chan struct{})}
 	d.window = a.NewWindow("Cairn")
 	d.window.Resize(fyne.NewSize(960, 680))
 	d.window.SetCloseIntercept(d.window.Hide) // the tray keeps Cairn running
@@ -136,6 +146,7 @@ func (d *App) Start() {
 		defer close(d.stopped)
 		d.svc.Serve(ctx)
 	}()
+	d.syncAutostart()
 	if tray, ok := ui.NewTray(d.fyne, d.svc, d.trayActions()); ok {
 		d.tray = tray
 	}
@@ -201,7 +212,7 @@ func (d *App) pages() []ui.Page {
 		Downloads: filepath.Join(d.opts.UserHome, "Downloads"), Desktop: filepath.Join(d.opts.UserHome, "Desktop"),
 		OpenFolder: d.openFolder})
 	manage := managefiles.New(w, managefiles.Deps{Engine: d.dev, UserHome: d.opts.UserHome, GOOS: runtime.GOOS})
-	set := settings.New(w, settings.Deps{Engine: d.dev, KDF: d.opts.KDF,
+	set := settings.New(w, settings.Deps{Engine: d.dev, KDF: d.opts.KDF, ScanNow: d.svc.BackupNow, Saved: d.syncAutostart,
 		DestinationsChanged: func() {
 			if len(d.dev.Config().Destinations) > 0 {
 				d.svc.BackupNow()
@@ -258,4 +269,26 @@ func (d *App) shutdown() {
 			fyne.LogError("the backup did not stop within 30 s; leaving without closing the index", nil)
 		}
 	})
+}
+
+// syncAutostart makes starting at login match the setting (on by default).
+// The tour and tests run with Options.NoAutostart: they must not touch the
+// person's login items.
+func (d *App) syncAutostart() {
+	if d.opts.NoAutostart {
+		return
+	}
+	var err error
+	switch want := d.dev.Settings().StartAtLogin; {
+	case want && d.opts.Home != "":
+		if autostart.Enabled() {
+			return
+		}
+		err = autostart.Enable("", "--home", d.opts.Home)
+	default:
+		err = autostart.Sync(want)
+	}
+	if err != nil && !errors.Is(err, autostart.ErrNotSupported) {
+		fyne.LogError("start at login", err)
+	}
 }

@@ -1,69 +1,82 @@
 package desktop
 
 import (
-	"bufio"
+	"context"
 	"errors"
-	"fmt"
 	"net"
-	"os"
-	"path/filepath"
-	"strings"
-	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/cairnbackup/cairn/app/control"
 )
 
-// One Cairn runs per person. A second start (from the menu, or a double
-// click while Cairn hides in the tray) asks the running one to show its
-// window, over a socket in Cairn's home folder, and leaves.
+// One Cairn runs per person: the app, or `cairn daemon`. The one that runs
+// owns the control socket in Cairn's home folder (app/control): a second
+// start of the app asks it to show its window and leaves, and cairn
+// commands run inside it.
 
-const socketName = "app.sock"
-
-// ErrRunning means another Cairn is running; it was asked to show itself.
+// ErrRunning means another Cairn app is running; it was asked to show itself.
 var ErrRunning = errors.New("Cairn is already running: its window was brought forward")
 
-// askRunning asks a running Cairn to show its window; it returns ErrRunning
-// when one answered, nil when none runs.
-func askRunning(home string) error {
-	conn, err := net.DialTimeout("unix", filepath.Join(home, socketName), 2*time.Second)
+// ErrDaemonRunning means `cairn daemon` runs for this home: it has no
+// window, and the app cannot run beside it.
+var ErrDaemonRunning = errors.New("Cairn is already running as 'cairn daemon', which has no window: stop it, then start the app")
+
+// claim makes this process the one Cairn for home and returns the
+// listener to serve. When another one runs it is asked to show its window,
+// and claim returns ErrRunning (or ErrDaemonRunning). Where there is no
+// control socket (Windows, for now) it returns a nil listener: the index's
+// own lock then keeps a second app out.
+func claim(home string) (net.Listener, error) {
+	l, err := control.Listen(home)
+	switch {
+	case errors.Is(err, control.ErrRunning):
+		return nil, showRunning(home)
+	case err != nil:
+		fyne.LogError("listen for other starts of Cairn and cairn commands", err)
+		return nil, nil
+	}
+	return l, nil
+}
+
+// showRunning asks the running Cairn to show its window.
+func showRunning(home string) error {
+	c, err := control.Dial(home)
 	if err != nil {
-		return nil // nobody listens: a socket left by a crash is replaced by listen
+		return control.ErrRunning // still starting, or not answering
 	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(5 * time.Second))
-	if _, err := fmt.Fprintln(conn, "show"); err != nil {
-		return nil
-	}
-	reply, _ := bufio.NewReader(conn).ReadString('\n')
-	if strings.TrimSpace(reply) != "ok" {
-		return nil
+	defer c.Close()
+	window, err := c.Show()
+	switch {
+	case err != nil:
+		return control.ErrRunning
+	case !window:
+		return ErrDaemonRunning
 	}
 	return ErrRunning
 }
 
-// listen answers other starts of Cairn by calling show, until the
-// returned listener is closed.
-func listen(home string, show func()) (net.Listener, error) {
-	p := filepath.Join(home, socketName)
-	os.Remove(p) // left by a crash; askRunning found nobody behind it
-	l, err := net.Listen("unix", p)
-	if err != nil {
-		return nil, err
+// serve answers other starts of Cairn and cairn commands on l (nil:
+// nothing to serve). Call it after Start: it puts itself first in d.stop,
+// so shutdown stops answering, cancels the commands still running and
+// waits for them before it stops the service and closes the device they
+// use.
+func (d *App) serve(l net.Listener, commands Commands) {
+	if l == nil {
+		return
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
 	go func() {
-		for {
-			conn, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				conn.SetDeadline(time.Now().Add(5 * time.Second))
-				line, _ := bufio.NewReader(conn).ReadString('\n')
-				if strings.TrimSpace(line) == "show" {
-					show()
-					fmt.Fprintln(conn, "ok")
-				}
-			}()
+		defer close(done)
+		if err := control.Serve(ctx, l, d.handler(commands)); err != nil {
+			fyne.LogError("answer other starts of Cairn and cairn commands", err)
 		}
 	}()
-	return l, nil
+	stopService := d.stop
+	d.stop = func() {
+		cancel()
+		<-done
+		stopService()
+	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/device"
+	"github.com/cairnbackup/cairn/engine/secrets"
 	"github.com/cairnbackup/cairn/engine/service"
 	"github.com/cairnbackup/cairn/ui"
 )
@@ -83,13 +84,16 @@ func startApp(t *testing.T, root, user string, populated bool) *tourApp {
 	}
 	ta := &tourApp{home: home}
 	clock := func() time.Time { return time.Now().Add(-time.Duration(ta.ago.Load())) }
-	dev, err := device.Open(filepath.Join(root, "cairn-"+user), device.Options{UserHome: home, Now: clock})
+	dev, err := device.Open(filepath.Join(root, "cairn-"+user), device.Options{UserHome: home, Now: clock,
+		// The tour runs in a D-Bus session where a keyring may answer: keep
+		// its keys in a private folder, not in the person's keyring.
+		Secrets: secrets.Folder(filepath.Join(root, "secrets-"+user))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var a *App
 	fyne.DoAndWait(func() {
-		a = New(fyneApp, dev, Options{UserHome: home, KDF: crypt.TestKDF})
+		a = New(fyneApp, dev, Options{UserHome: home, KDF: crypt.TestKDF, NoAutostart: true})
 		a.Start()
 		a.Window().Resize(fyne.NewSize(960, 680))
 	})
