@@ -7,7 +7,7 @@ GO ?= go
 
 GO_SOURCES := $(shell find . -name '*.go' -not -path './.bench/*' -not -path './dist/*' 2>/dev/null) go.mod go.sum
 
-.PHONY: all build run screenshots test test-unit test-e2e lint deps bench bench-unit clean
+.PHONY: all build run screenshots bench-latency test test-unit test-e2e lint deps bench bench-unit clean
 
 all: build
 
@@ -52,6 +52,15 @@ lint:
 test: deps lint build
 	$(GO) test -count=1 -timeout 20m ./...
 	$(GUI_TOUR)
+	$(KEYRING_TESTS)
+
+# The keyring tests against a real Secret Service: gnome-keyring in a
+# private D-Bus session, with a throwaway HOME (it writes its keyrings
+# there). CAIRN_TEST_KEYRING=1 makes a missing keyring a failure.
+KEYRING_TESTS = kh=$$(mktemp -d) && GOCACHE=$$($(GO) env GOCACHE) GOMODCACHE=$$($(GO) env GOMODCACHE) \
+	GOPATH=$$($(GO) env GOPATH) HOME=$$kh dbus-run-session -- sh -c \
+	'echo cairn-test | gnome-keyring-daemon --unlock >/dev/null && CAIRN_TEST_KEYRING=1 $(GO) test -count=1 ./engine/secrets ./engine/device'; \
+	rc=$$?; rm -rf "$$kh"; exit $$rc
 
 test-race: deps
 	$(GO) test -race -count=1 -timeout 30m ./engine/...
@@ -61,6 +70,12 @@ test-race: deps
 # Example: make bench BENCHFLAGS='-runs 1'
 bench: deps build
 	bash bench/run.sh $(BENCHFLAGS)
+
+# Save-to-safe time (median and worst of 100 saves) to a folder and to a
+# server on loopback, and the idle service's CPU watching 100,000 files;
+# writes docs/PERFORMANCE.md. About 10 minutes.
+bench-latency: deps
+	$(GO) run ./bench/latency -doc docs/PERFORMANCE.md $(LATENCYFLAGS)
 
 bench-unit:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./engine/...

@@ -12,6 +12,6 @@ var Bundles embed.FS
 
 // SourceDirs are the folders (relative to this one) whose Go files hold the
 // app's words.
-var SourceDirs = []string{"../ui", "../app/cairn"}
+var SourceDirs = []string{"../ui", "../app/cairn", "../app/desktop"}
 
 //go:generate go run ./gen

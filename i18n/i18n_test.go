@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cairnbackup/cairn/engine/alerts"
 	"github.com/cairnbackup/cairn/i18n/extract"
 )
 
@@ -16,6 +17,7 @@ func TestEnglishBundleHasEveryKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	keys = extract.Add(keys, "engine/alerts", alerts.Templates())
 	bundle := readBundle(t, "en.json")
 	used := map[string]bool{}
 	for _, k := range keys {

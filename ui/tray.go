@@ -145,7 +145,8 @@ func TrayMenu(st service.State, now time.Time, a TrayActions) *fyne.Menu {
 // TrayIcon is the icon for a phase, drawn for a dark or a light panel.
 func TrayIcon(p service.Phase, dark bool) fyne.Resource {
 	name := map[service.Phase]string{service.Idle: "idle", service.BackingUp: "backup", service.Paused: "paused",
-		service.Offline: "offline", service.Attention: "attention", service.Setup: "attention"}[p]
+		service.Offline: "offline", service.Attention: "attention", service.Setup: "attention",
+		service.Waiting: "paused"}[p]
 	variant := "light"
 	if dark {
 		variant = "dark"

@@ -49,6 +49,14 @@ func TestTrayMenuSaysTheStateAndOffersWhatFits(t *testing.T) {
 	if got := labels(m); got[0] != "Paused until you resume" || got[2] != "Resume backups" {
 		t.Fatalf("paused menu %q", got)
 	}
+	why := "Backups run only between 22:00 and 06:00; next at 22:00."
+	m = TrayMenu(service.State{Phase: service.Waiting, Problem: why}, now, a)
+	if got := labels(m); got[0] != why || got[2] != "Pause for 1 hour" {
+		t.Fatalf("waiting menu %q", got)
+	}
+	if TrayIcon(service.Waiting, true).Name() != "tray-paused-dark.png" {
+		t.Fatal("waiting does not show the paused icon")
+	}
 	m = TrayMenu(service.State{Phase: service.BackingUp}, now, a)
 	if !m.Items[2].Disabled {
 		t.Fatal("Back up now is offered while a backup runs")
@@ -108,7 +116,7 @@ func TestTrayFollowsTheService(t *testing.T) {
 }
 
 func TestTrayIconsExistForEveryPhase(t *testing.T) {
-	for p := service.Idle; p <= service.Setup; p++ {
+	for p := service.Idle; p <= service.Waiting; p++ {
 		for _, dark := range []bool{false, true} {
 			if r := TrayIcon(p, dark); len(r.Content()) == 0 {
 				t.Fatalf("phase %d: empty icon", p)

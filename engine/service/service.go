@@ -1,22 +1,26 @@
-// Package service is the long-running agent the desktop app embeds: it runs
-// backups by itself on a schedule and on request, can be paused, and
-// publishes its state (idle and safe, backing up, paused, offline, needs
-// attention) to whoever subscribes, such as the tray and the home screen.
-//
-// Continuous protection (watching files, the daily verification scan,
-// throttling) builds on it in a later issue.
+// Package service is the long-running agent the desktop app (and `cairn
+// daemon`) runs: it watches the selection and backs up what changed within
+// seconds of a save, scans the whole selection daily (and regularly where
+// watching is not possible), backs up on request, can be paused, holds
+// back on battery, outside the chosen hours and while the person works, and
+// publishes its state (idle and safe, backing up, paused, waiting, offline,
+// needs attention) to whoever subscribes, such as the tray and the home
+// screen. See serve.go for the loop and its rules.
 package service
 
 import (
 	"context"
-	"errors"
+	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/alerts"
 	"github.com/cairnbackup/cairn/engine/backup"
 	"github.com/cairnbackup/cairn/engine/device"
-	"github.com/cairnbackup/cairn/engine/store"
+	"github.com/cairnbackup/cairn/engine/throttle"
+	"github.com/cairnbackup/cairn/engine/watch"
 )
 
 // Phase is what the service is doing, in one word.
@@ -30,6 +34,7 @@ const (
 	Offline                // a destination cannot be reached; changes wait on this computer
 	Attention              // something needs the person: an error, files that could not be read
 	Setup                  // no destination or nothing selected yet, or the replace wizard is open
+	Waiting                // backups hold back for now (battery, hours); Problem says why
 )
 
 // State is what the service publishes.
@@ -43,12 +48,52 @@ type State struct {
 	Unreadable  []engine.FileError
 	Pending     int64 // bytes waiting for unreachable destinations
 	NextRun     time.Time
+	// NextScan is when the next scan of the whole selection runs (the
+	// daily verification scan, or sooner where watching is not possible).
+	NextScan time.Time
+	// LastScan is when the last scan of the whole selection finished.
+	LastScan time.Time
+	// Watching is the real-time watcher's state (Folders 0: not watching).
+	Watching watch.Status
+	// UploadLimit is the upload limit in force (bytes/s, 0: none); Away
+	// says the person is away, so the away limit applies.
+	UploadLimit int64
+	Away        bool
+}
+
+// Options tune a service; the zero value is what the app uses.
+type Options struct {
+	// NoWatch turns real-time watching off: changes are then found by the
+	// regular scans only (every Settings.BackupEvery).
+	NoWatch bool
+	// Quiet and MaxDelay are the watcher's debounce (watch.Options):
+	// a saved file is backed up once it has been quiet this long, and one
+	// that keeps changing at least every MaxDelay.
+	Quiet, MaxDelay time.Duration
+	// MaxWatches makes the watcher behave as if the OS allowed only this
+	// many watched folders (tests of the limit; 0: the OS's limit).
+	MaxWatches int
+	// Presence tells how long the person has been idle (default: the
+	// system's, throttle.DetectPresence).
+	Presence throttle.Presence
+	// Battery reads the battery (default: throttle.ReadBattery of /sys).
+	Battery func() (throttle.Battery, error)
+	// Alert shows a notification (nil: none); alerts are decided by
+	// engine/alerts so they never storm. AlertMemory is the file where
+	// what was shown is remembered across restarts ("": not kept).
+	Alert       func(alerts.Alert)
+	AlertMemory string
+	// Log receives one line per pass (nil: none).
+	Log *slog.Logger
+	// Now is the clock (tests); default time.Now.
+	Now func() time.Time
 }
 
 // Service runs backups. Safe for concurrent use.
 type Service struct {
-	d   *device.Device
-	now func() time.Time
+	d    *device.Device
+	opts Options
+	now  func() time.Time
 
 	mu     sync.Mutex
 	state  State
@@ -56,12 +101,47 @@ type Service struct {
 	nextID int
 	cancel context.CancelFunc // of the running pass
 
-	wake chan struct{}
+	passing       chan struct{} // holds a token while a pass runs, or while Hold holds it
+	wake          chan struct{}
+	fullScan      atomic.Bool // the next pass scans the whole selection
+	askedByPerson atomic.Bool // … because the person asked: it runs whatever the throttle says
 }
 
-// New returns a service for d.
-func New(d *device.Device) *Service {
-	return &Service{d: d, now: time.Now, subs: map[int]func(State){}, wake: make(chan struct{}, 1)}
+// New returns a service for d with the app's defaults.
+func New(d *device.Device) *Service { return NewWithOptions(d, Options{}) }
+
+// NewWithOptions returns a service for d.
+func NewWithOptions(d *device.Device, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Presence == nil {
+		o.Presence = throttle.DetectPresence()
+	}
+	if o.Battery == nil {
+		o.Battery = func() (throttle.Battery, error) { return throttle.ReadBattery("") }
+	}
+	return &Service{d: d, opts: o, now: o.Now, subs: map[int]func(State){}, wake: make(chan struct{}, 1),
+		passing: make(chan struct{}, 1)}
+}
+
+// Hold waits for the pass under way to end (or ctx), then keeps passes
+// from starting until release is called. Commands that change the archive
+// while the service runs (`cairn backup`, `prune`, …) run under a hold,
+// between passes; the state people see does not change.
+func (s *Service) Hold(ctx context.Context) (release func(), err error) {
+	select {
+	case s.passing <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			<-s.passing
+			s.poke()
+		})
+	}, nil
 }
 
 // State returns the current state.
@@ -102,8 +182,11 @@ func (s *Service) publish(change func(*State)) {
 	}
 }
 
-// BackupNow starts a pass at once (it also ends a pause).
+// BackupNow starts a scan of the whole selection at once (it also ends a
+// pause): "Back up now" and "Scan now".
 func (s *Service) BackupNow() {
+	s.askedByPerson.Store(true)
+	s.fullScan.Store(true)
 	s.Resume()
 	select {
 	case s.wake <- struct{}{}:
@@ -154,117 +237,4 @@ func (s *Service) paused() bool {
 		return false
 	}
 	return true
-}
-
-// Serve runs until ctx ends: a pass at start, then every BackupEvery, and
-// whenever BackupNow is called.
-func (s *Service) Serve(ctx context.Context) error {
-	next := s.now()
-	for {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if !s.paused() && !s.now().Before(next) {
-			s.run(ctx)
-			next = s.now().Add(s.d.Settings().BackupEvery)
-			s.publish(func(st *State) { st.NextRun = next })
-		}
-		wait := time.Until(next)
-		if st := s.State(); st.Phase == Paused && !st.PausedUntil.IsZero() {
-			wait = min(wait, time.Until(st.PausedUntil))
-		}
-		timer := time.NewTimer(max(wait, time.Second))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return ctx.Err()
-		case <-s.wake:
-			timer.Stop()
-			if !s.paused() {
-				next = s.now() // a request, or the end of a pause
-			}
-		case <-timer.C:
-		}
-	}
-}
-
-// run makes one pass to every destination and publishes what came of it.
-func (s *Service) run(ctx context.Context) {
-	c := s.d.Config()
-	switch {
-	case c.Replace != nil:
-		s.publish(func(st *State) { st.Phase, st.Problem = Setup, "finish replacing your old computer first" })
-		return
-	case len(c.Destinations) == 0 || len(c.Selection.Include) == 0:
-		s.publish(func(st *State) { st.Phase, st.Problem = Setup, "" })
-		return
-	}
-	pctx, cancel := context.WithCancel(ctx)
-	s.mu.Lock()
-	s.cancel = cancel
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		s.cancel = nil
-		s.mu.Unlock()
-		cancel()
-	}()
-	s.publish(func(st *State) { st.Phase, st.Problem, st.Progress = BackingUp, "", backup.Progress{} })
-	var unreadable []engine.FileError
-	var mu sync.Mutex
-	results := s.d.BackupAll(pctx, device.BackupOptions{
-		PruneAfter: true,
-		Destination: func(name string) {
-			s.publish(func(st *State) { st.Destination, st.Progress = name, backup.Progress{} })
-		},
-		Progress: func(p backup.Progress) { s.publish(func(st *State) { st.Phase, st.Progress = BackingUp, p }) },
-		FileError: func(fe engine.FileError) {
-			mu.Lock()
-			if len(unreadable) < engine.MaxReported {
-				unreadable = append(unreadable, fe)
-			}
-			mu.Unlock()
-		},
-	})
-	if s.State().Phase == Paused {
-		return // paused while running: the pass was stopped on purpose
-	}
-	s.publish(func(st *State) {
-		st.Destination = ""
-		s.conclude(st, results, unreadable)
-	})
-}
-
-// conclude turns a pass's results into the state people see.
-func (s *Service) conclude(st *State, results []device.DestinationResult, unreadable []engine.FileError) {
-	st.Unreadable, st.Pending, st.Problem = unreadable, 0, ""
-	offline, failed := 0, 0
-	for _, r := range results {
-		st.Pending += r.Queued
-		switch {
-		case r.Err != nil && errors.Is(r.Err, store.ErrOffline):
-			offline++
-			st.Problem = r.Name + ": " + r.Err.Error()
-		case r.Err != nil:
-			failed++
-			st.Problem = r.Name + ": " + r.Err.Error()
-		case r.Pending > 0:
-			offline++
-		}
-	}
-	switch {
-	case failed > 0:
-		st.Phase = Attention
-	case offline > 0:
-		st.Phase = Offline
-		if st.Problem == "" {
-			st.Problem = "a destination cannot be reached; changes wait on this computer"
-		}
-	case len(unreadable) > 0:
-		st.Phase = Attention
-		st.LastSafe = s.now()
-	default:
-		st.Phase = Idle
-		st.LastSafe = s.now()
-	}
 }

@@ -114,3 +114,20 @@ func fileKeys(fset *token.FileSet, f *ast.File) []Key {
 	})
 	return keys
 }
+
+// Add appends texts that reach lang from outside the scanned folders (such
+// as engine/alerts' notification templates, which the app translates with
+// lang.L(alert.Title)), each with where as its origin, unless already there.
+func Add(keys []Key, where string, texts []string) []Key {
+	have := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		have[k.Text] = true
+	}
+	for _, t := range texts {
+		if !have[t] {
+			have[t] = true
+			keys = append(keys, Key{Text: t, Where: where})
+		}
+	}
+	return keys
+}

@@ -11,6 +11,7 @@ import (
 	"log"
 	"os"
 
+	"github.com/cairnbackup/cairn/engine/alerts"
 	"github.com/cairnbackup/cairn/i18n"
 	"github.com/cairnbackup/cairn/i18n/extract"
 )
@@ -20,6 +21,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	keys = extract.Add(keys, "engine/alerts", alerts.Templates())
 	old := map[string]any{}
 	if b, err := os.ReadFile("en.json"); err == nil {
 		if err := json.Unmarshal(b, &old); err != nil {

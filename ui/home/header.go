@@ -15,13 +15,16 @@ import (
 )
 
 // header is the top of the screen: the state in one line, why when
-// something is wrong, when the next backup runs, and the buttons.
+// something is wrong, when the next backup runs (when backups run on a
+// schedule rather than by watching), the upload limit while the person is
+// away, and the buttons.
 type header struct {
 	s         *Screen
 	icon      *widget.Icon
 	line      *widget.Label
 	problem   *widget.Label
 	next      *widget.Label
+	away      *widget.Label // the upload limit while the person is away
 	progress  *progressView // when the service does not say which destination
 	backupNow *widget.Button
 	pause     *widget.Button
@@ -39,12 +42,16 @@ func newHeader(s *Screen) *header {
 	h.problem.Wrapping = fyne.TextWrapWord
 	h.problem.Importance = widget.WarningImportance
 	h.next = widget.NewLabel("")
+	h.away = widget.NewLabel("")
+	h.away.SizeName = theme.SizeNameCaptionText
+	h.away.Hide()
 	h.progress = newProgressView()
 	h.backupNow = widget.NewButtonWithIcon(lang.L("Back up now"), theme.UploadIcon(), s.deps.Service.BackupNow)
 	h.backupNow.Importance = widget.HighImportance
 	h.pause = widget.NewButtonWithIcon(lang.L("Pause"), theme.MediaPauseIcon(), h.pauseOrResume)
 	top := container.NewBorder(nil, nil, container.NewCenter(h.icon), nil, h.line)
-	h.actions = container.NewBorder(nil, nil, nil, container.NewHBox(h.pause, h.backupNow), h.next)
+	h.actions = container.NewBorder(nil, nil, nil, container.NewHBox(h.pause, h.backupNow),
+		container.NewVBox(h.next, h.away))
 	h.box = container.NewVBox(top, h.problem, h.progress.box, h.actions, widget.NewSeparator())
 	return h
 }
@@ -60,6 +67,8 @@ func (h *header) show(st service.State, now time.Time, hasDestination bool) {
 	if !st.NextRun.IsZero() && st.Phase != service.BackingUp && st.Phase != service.Paused {
 		h.next.SetText(lang.L("Next backup: {{.Time}}", map[string]any{"Time": words.When(st.NextRun, now)}))
 	}
+	h.away.SetText(awayText(st))
+	h.away.Hidden = h.away.Text == ""
 	h.paused = st.Phase == service.Paused
 	if h.paused {
 		h.pause.SetText(lang.L("Resume"))
@@ -69,7 +78,8 @@ func (h *header) show(st service.State, now time.Time, hasDestination bool) {
 		h.pause.SetIcon(theme.MediaPauseIcon())
 	}
 	h.backupNow.Hidden, h.pause.Hidden = !hasDestination, !hasDestination
-	h.actions.Hidden = !hasDestination && h.next.Text == ""
+	h.next.Hidden = h.next.Text == "" && !h.away.Hidden
+	h.actions.Hidden = !hasDestination && h.next.Text == "" && h.away.Hidden
 	h.box.Refresh()
 }
 
@@ -110,7 +120,7 @@ func stateIcon(st service.State) fyne.Resource {
 		return theme.NewSuccessThemedResource(theme.ConfirmIcon())
 	case service.BackingUp:
 		return theme.NewPrimaryThemedResource(theme.ViewRefreshIcon())
-	case service.Paused:
+	case service.Paused, service.Waiting:
 		return theme.MediaPauseIcon()
 	case service.Offline, service.Attention:
 		return theme.NewWarningThemedResource(theme.WarningIcon())

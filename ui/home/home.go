@@ -22,6 +22,7 @@ type Screen struct {
 
 	header    *header
 	warnings  *warnings
+	watching  *watchingCard
 	dests     *fyne.Container // the destination cards, or what to do without one
 	cards     map[string]*destCard
 	selection *selectionCard
@@ -56,10 +57,11 @@ func New(w fyne.Window, d Deps) *Screen {
 	s := &Screen{w: w, deps: d, cards: map[string]*destCard{}}
 	s.header = newHeader(s)
 	s.warnings = newWarnings()
+	s.watching = newWatchingCard()
 	s.selection = newSelectionCard(d.OpenManageFiles)
 	checking := widget.NewLabel(lang.L("Checking your destinations…"))
 	s.dests = container.NewVBox(checking)
-	body := container.NewVBox(s.warnings.object(), s.dests, s.selection.card)
+	body := container.NewVBox(s.warnings.object(), s.watching.card, s.dests, s.selection.card)
 	s.content = container.NewBorder(s.header.object(), nil, nil, nil, container.NewVScroll(body))
 	s.unsubscribe = d.Service.Subscribe(s.onState)
 	return s
@@ -139,6 +141,7 @@ func (s *Screen) showState(st service.State) {
 	now := s.deps.now()
 	s.header.show(st, now, s.status == nil || s.nDests > 0)
 	s.warnings.show(st.Unreadable)
+	s.watching.show(st, now)
 	running := ""
 	if st.Phase == service.BackingUp {
 		running = s.runningDestination(st)
@@ -155,7 +158,8 @@ func (s *Screen) showState(st service.State) {
 
 // shapeOf sums up which parts of the screen a state shows.
 func (s *Screen) shapeOf(st service.State, running string) string {
-	return fmt.Sprint(st.Phase, running, len(st.Unreadable), showProblem(st), st.NextRun.IsZero())
+	return fmt.Sprint(st.Phase, running, len(st.Unreadable), showProblem(st), st.NextRun.IsZero(),
+		awayText(st) == "", s.watching.shape())
 }
 
 // relayout lays the whole screen out again after parts appeared or went:

@@ -16,6 +16,7 @@ import (
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/backup"
 	"github.com/cairnbackup/cairn/engine/service"
+	"github.com/cairnbackup/cairn/engine/watch"
 	"github.com/cairnbackup/cairn/ui/uitest"
 )
 
@@ -43,7 +44,8 @@ func TestScreenshots(t *testing.T) {
 		h.card(t)
 		shot(t, h, dir, v, "home-idle", func() {
 			h.s.showState(service.State{Phase: service.Attention, LastSafe: time.Now().Add(-3 * time.Minute),
-				NextRun: time.Now().Add(12 * time.Minute),
+				Watching: watch.Status{Folders: 1204}, NextScan: time.Now().Add(13 * time.Hour),
+				LastScan: time.Now().Add(-11 * time.Hour),
 				Unreadable: []engine.FileError{
 					{Path: h.a.ArchivePath("Documents/budget 2026.ods"), Err: &fs.PathError{Op: "open", Err: fs.ErrPermission}},
 					{Path: h.a.ArchivePath("thesis/chapter2.tex"), Err: errors.New("read: input/output error")}}})
@@ -51,6 +53,18 @@ func TestScreenshots(t *testing.T) {
 		shot(t, h, dir, v, "home-progress", func() {
 			h.s.showState(service.State{Phase: service.BackingUp, Progress: backup.Progress{FilesToRead: 1234,
 				FilesRead: 400, BytesToRead: 2_400_000_000, BytesRead: 900_000_000, Elapsed: 90 * time.Second}})
+		})
+		shot(t, h, dir, v, "home-waiting", func() {
+			h.s.showState(service.State{Phase: service.Waiting, LastSafe: time.Now().Add(-40 * time.Minute),
+				Problem: "On battery at 18 %: backups wait until the computer is plugged in or charged to 20 %.",
+				Watching: watch.Status{Folders: 8192, Limited: true, Unwatched: 40,
+					Problem: "This computer allows watching only 8,192 folders (max_user_watches); 40 more are covered by the regular scans."},
+				NextScan: time.Now().Add(2 * time.Hour), NextRun: time.Now().Add(10 * time.Minute)})
+		})
+		shot(t, h, dir, v, "home-away", func() {
+			h.s.showState(service.State{Phase: service.BackingUp, Away: true, UploadLimit: 500_000,
+				Watching: watch.Status{Folders: 1204}, Progress: backup.Progress{FilesToRead: 1234,
+					FilesRead: 400, BytesToRead: 2_400_000_000, BytesRead: 900_000_000, Elapsed: 90 * time.Second}})
 		})
 		if err := h.a.Dev.RemoveDestination(uitest.DestName); err != nil {
 			t.Fatal(err)

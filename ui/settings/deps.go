@@ -31,6 +31,12 @@ type Deps struct {
 	// DestinationsChanged, when set, is told after a destination was added
 	// or removed, so the shell can refresh Home and the tray.
 	DestinationsChanged func()
+	// ScanNow, when set, starts a scan of everything selected at once
+	// (service.BackupNow); nil hides the Scan now button.
+	ScanNow func()
+	// Saved, when set, is told after the settings were saved (the app
+	// turns starting at login on or off).
+	Saved func()
 	// Do runs f on the UI thread; nil means fyne.Do. Tests give a queue
 	// their own goroutine runs, because Fyne's test driver runs fyne.Do at
 	// once on the calling goroutine.

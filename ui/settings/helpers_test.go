@@ -61,7 +61,8 @@ type harness struct {
 	s       *Screen
 	w       fyne.Window
 	q       *uiQueue
-	changes int
+	changes int // DestinationsChanged calls
+	scans   int // ScanNow calls
 }
 
 func newHarness(t *testing.T) *harness {
@@ -72,7 +73,7 @@ func newHarness(t *testing.T) *harness {
 	h.w = test.NewTempWindow(t, widget.NewLabel(""))
 	h.w.Resize(uitest.Size)
 	h.s = New(h.w, Deps{Engine: h.a.Dev, KDF: crypt.TestKDF, Do: h.q.Do,
-		DestinationsChanged: func() { h.changes++ }})
+		DestinationsChanged: func() { h.changes++ }, ScanNow: func() { h.scans++ }})
 	h.w.SetContent(h.s.Object())
 	h.s.Shown()
 	return h

@@ -5,22 +5,28 @@ import (
 	"strings"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cairnbackup/cairn/engine/device"
 	"github.com/cairnbackup/cairn/ui/words"
 )
 
-// schedule is when Cairn works by itself: how often it backs up, and when
-// the daily verification scan runs.
+// schedule is when Cairn works by itself: whether it watches files, how
+// often it backs up otherwise, and when the daily scan of everything
+// selected runs (with a way to run it now).
 type schedule struct {
-	every   *widget.Select
-	choices []frequency
-	verify  *widget.Entry
-	problem *widget.Label
-	card    *widget.Card
+	watch    *widget.Check
+	every    *widget.Select
+	choices  []frequency
+	verify   *widget.Entry
+	scanNow  *widget.Button // nil without Deps.ScanNow
+	scanning *widget.Label  // says the scan started
+	problem  *widget.Label
+	card     *widget.Card
 }
 
 // frequency is one choice of how often to back up.
@@ -41,15 +47,33 @@ func frequencies() []frequency {
 	}
 }
 
-func newSchedule(changed func()) *schedule {
-	s := &schedule{verify: widget.NewEntry(), problem: problemLabel()}
+// newSchedule returns the Backups card; scanNow (nil: no button) starts a
+// scan of everything selected at once.
+func newSchedule(changed, scanNow func()) *schedule {
+	s := &schedule{verify: widget.NewEntry(), problem: problemLabel(), scanning: note("")}
+	s.scanning.Importance = widget.SuccessImportance
+	s.scanning.Hide()
+	s.watch = widget.NewCheck(lang.L("Watch files and back up changes within seconds"), func(bool) { changed() })
 	s.every = widget.NewSelect(nil, func(string) { changed() })
 	s.verify.SetPlaceHolder("03:00")
 	s.verify.OnChanged = func(string) { changed() }
-	form := widget.NewForm(widget.NewFormItem(lang.L("Back up"), s.every),
-		&widget.FormItem{Text: lang.L("Verification scan"), Widget: s.verify,
-			HintText: lang.L("Every day at this time (HH:MM), Cairn reads the backup to check that it is whole.")})
-	s.card = widget.NewCard(lang.L("Backups"), "", container.NewVBox(form, s.problem))
+	scan := fyne.CanvasObject(container.NewGridWrap(fyne.NewSize(80, s.verify.MinSize().Height), s.verify))
+	if scanNow != nil {
+		s.scanNow = widget.NewButtonWithIcon(lang.L("Scan now"), theme.SearchIcon(), func() {
+			scanNow()
+			s.scanning.SetText(lang.L("Cairn is scanning everything selected now; Home shows how far it is."))
+			s.scanning.Show()
+		})
+		scan = container.NewHBox(scan, s.scanNow)
+	}
+	// Too long for a form's hint, which does not wrap.
+	scan = container.NewVBox(scan, hint(lang.L("Every day at this time (HH:MM) Cairn scans everything selected, so nothing a watcher missed stays unprotected; a computer asleep then scans soon after it wakes.")))
+	form := widget.NewForm(
+		&widget.FormItem{Text: lang.L("Watching"), Widget: s.watch,
+			HintText: lang.L("When this is off, Cairn looks for changes as often as Back up says.")},
+		widget.NewFormItem(lang.L("Back up"), s.every),
+		widget.NewFormItem(lang.L("Daily scan"), scan))
+	s.card = widget.NewCard(lang.L("Backups"), "", container.NewVBox(form, s.scanning, s.problem))
 	return s
 }
 
@@ -73,6 +97,7 @@ func (s *schedule) load(st device.Settings) {
 	s.every.SetOptions(labels)
 	s.every.SetSelected(selected)
 	s.verify.SetText(st.VerifyAt)
+	s.watch.SetChecked(st.Watch)
 	setProblem(s.problem, "")
 }
 
@@ -83,9 +108,10 @@ func (s *schedule) read(st *device.Settings) bool {
 			st.BackupEvery = c.every
 		}
 	}
+	st.Watch = s.watch.Checked
 	at, ok := clockTime(s.verify.Text)
 	if !ok {
-		setProblem(s.problem, lang.L("Type the time of the verification scan as hours and minutes, like 03:00."))
+		setProblem(s.problem, lang.L("Type the time of the daily scan as hours and minutes, like 03:00."))
 		return false
 	}
 	st.VerifyAt = at

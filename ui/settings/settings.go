@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cairnbackup/cairn/engine/device"
@@ -17,6 +18,7 @@ type Screen struct {
 
 	dests    *destinations
 	schedule *schedule
+	throttle *throttling
 	versions *versions
 	other    *other
 
@@ -33,7 +35,8 @@ type Screen struct {
 func New(w fyne.Window, d Deps) *Screen {
 	s := &Screen{w: w, deps: d}
 	s.dests = newDestinations(s)
-	s.schedule = newSchedule(s.changed)
+	s.schedule = newSchedule(s.changed, d.ScanNow)
+	s.throttle = newThrottling(s.changed)
 	s.versions = newVersions(s.changed, s.relayout)
 	s.other = newOther(s.changed)
 	s.status = widget.NewLabel("")
@@ -42,7 +45,7 @@ func New(w fyne.Window, d Deps) *Screen {
 	s.save.Importance = widget.HighImportance
 	s.revert = widget.NewButton(lang.L("Revert"), s.load)
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(s.revert, s.save), s.status)
-	body := container.NewVBox(s.dests.card, s.schedule.card, s.versions.card, s.other.card)
+	body := container.NewVBox(s.dests.card, s.schedule.card, s.throttle.card, s.versions.card, s.other.card)
 	s.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), bar), nil, nil,
 		container.NewVScroll(body))
 	s.load()
@@ -67,6 +70,7 @@ func (s *Screen) load() {
 	st := s.deps.Engine.Settings()
 	s.loading = true
 	s.schedule.load(st)
+	s.throttle.load(st.Throttle)
 	s.versions.load(st.Retention)
 	s.other.load(st)
 	s.loading = false
@@ -101,8 +105,9 @@ func (s *Screen) Save() {
 	}
 	st := s.deps.Engine.Settings()
 	ok := s.schedule.read(&st)
+	ok = s.throttle.read(&st) && ok
 	ok = s.versions.read(&st) && ok
-	ok = s.other.read(&st) && ok
+	s.other.read(&st)
 	if !ok {
 		s.showStatus(lang.L("Nothing was saved: correct what is marked above."), widget.DangerImportance)
 		s.relayout()
@@ -125,6 +130,9 @@ func (s *Screen) saved(err error) {
 	}
 	s.dirty = false
 	s.showStatus(lang.L("Saved."), widget.SuccessImportance)
+	if s.deps.Saved != nil {
+		s.deps.Saved()
+	}
 	s.relayout()
 }
 
@@ -150,6 +158,15 @@ func setProblem(l *widget.Label, text string) {
 	} else {
 		l.Show()
 	}
+}
+
+// hint is a wrapped explanation under a field, as a form item's HintText
+// looks, for one too long for it (HintText does not wrap).
+func hint(text string) *widget.RichText {
+	r := widget.NewRichText(&widget.TextSegment{Text: text, Style: widget.RichTextStyle{
+		ColorName: theme.ColorNamePlaceHolder, SizeName: theme.SizeNameCaptionText}})
+	r.Wrapping = fyne.TextWrapWord
+	return r
 }
 
 // note is a wrapped explanation.

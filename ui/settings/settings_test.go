@@ -1,12 +1,16 @@
 package settings
 
 import (
+	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/cairnbackup/cairn/engine/retention"
+	"github.com/cairnbackup/cairn/ui/uitest"
 )
 
 func TestSaveFrequencyAndVersionsKept(t *testing.T) {
@@ -39,7 +43,7 @@ func TestAWrongVerificationTimeSavesNothing(t *testing.T) {
 	h.s.schedule.verify.SetText("")
 	test.Type(h.s.schedule.verify, "25:99")
 	h.save(t)
-	if !h.shows("as hours and minutes") || !h.shows("Nothing was saved") {
+	if !h.shows("daily scan as hours and minutes") || !h.shows("Nothing was saved") {
 		t.Fatalf("no inline error; status %q", h.s.status.Text)
 	}
 	if after := h.a.Dev.Settings(); after.BackupEvery != before.BackupEvery || after.VerifyAt != before.VerifyAt {
@@ -91,29 +95,62 @@ func TestAnUnusualFrequencyIsShown(t *testing.T) {
 	}
 }
 
-func TestBandwidthLoginAndLanguage(t *testing.T) {
+func TestLoginAndLanguage(t *testing.T) {
 	h := newHarness(t)
-	o := h.s.other
-	if !o.rate.Disabled() {
-		t.Error("a limit can be typed while there is none")
-	}
-	test.Tap(o.limit)
-	test.Type(o.rate, "2")
-	o.unit.SetSelected("MB/s")
-	o.language.SetSelected("Svenska")
+	h.s.other.login.SetChecked(false)
+	h.s.other.language.SetSelected("Svenska")
 	h.save(t)
-	if got := h.a.Dev.Settings(); got.BandwidthKBps != 2000 || got.Language != "sv" {
+	if got := h.a.Dev.Settings(); got.StartAtLogin || got.Language != "sv" {
 		t.Fatalf("saved %+v", got)
 	}
-	o.rate.SetText("fast")
+	h.s.other.language.SetSelected("The system's language")
+	test.Tap(h.button(t, "Revert"))
+	if got := h.s.other.language.Selected; got != "Svenska" {
+		t.Fatalf("revert shows %q", got)
+	}
+}
+
+func TestWatchingAndScanNow(t *testing.T) {
+	h := newHarness(t)
+	if !h.s.schedule.watch.Checked {
+		t.Fatal("watching is off by default")
+	}
+	if !h.hints("nothing a watcher missed stays unprotected") {
+		t.Error("the daily scan does not say what it is for")
+	}
+	h.s.schedule.watch.SetChecked(false)
 	h.save(t)
-	if !h.shows("upload limit as a number") || h.a.Dev.Settings().BandwidthKBps != 2000 {
-		t.Fatal("a word was taken as a limit")
+	if h.a.Dev.Settings().Watch {
+		t.Fatal("watching is still on")
+	}
+	test.Tap(h.button(t, "Scan now"))
+	if h.scans != 1 || !h.shows("scanning everything selected now") {
+		t.Fatalf("scans %d", h.scans)
 	}
 	test.Tap(h.button(t, "Revert"))
-	if o.rate.Text != "2" || o.unit.Selected != "MB/s" || h.shows("upload limit") {
-		t.Fatalf("revert: %q %q", o.rate.Text, o.unit.Selected)
+	if h.s.schedule.watch.Checked {
+		t.Fatal("revert shows watching on")
 	}
+}
+
+func TestNoScanNowWithoutAService(t *testing.T) {
+	test.NewTempApp(t)
+	a := uitest.NewDevice(t)
+	s := New(test.NewTempWindow(t, widget.NewLabel("")), Deps{Engine: a.Dev})
+	if s.schedule.scanNow != nil {
+		t.Fatal("a Scan now button that can do nothing")
+	}
+}
+
+// hints says whether an explanation on the screen contains text.
+func (h *harness) hints(text string) bool {
+	found := false
+	walk(h.s.Object(), func(o fyne.CanvasObject) {
+		if r, ok := o.(*widget.RichText); ok && strings.Contains(r.String(), text) {
+			found = true
+		}
+	})
+	return found
 }
 
 func equalPolicy(a, b retention.Policy) bool {

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/cairnbackup/cairn/ui/uitest"
 )
@@ -47,18 +48,30 @@ func TestScreenshots(t *testing.T) {
 				scroll = s
 			}
 		})
-		for i, y := range []float32{0, 500, 1000} {
+		capture(t, h, dir, name("settings-a")) // lays the screen out
+		for i, y := 1, float32(450); y < scroll.Content.MinSize().Height-scroll.Size().Height+450; i, y = i+1, y+450 {
 			scroll.Offset = fyne.NewPos(0, y)
 			scroll.Refresh()
 			capture(t, h, dir, name("settings-"+string(rune('a'+i))))
 		}
 		h.s.versions.ages[1].SetText("3")
 		h.s.schedule.verify.SetText("25:00")
+		h.s.throttle.window.SetChecked(true)
+		h.s.throttle.from.SetText("25:00")
 		h.save(t)
-		scroll.Offset = fyne.NewPos(0, 300)
-		scroll.Refresh()
-		capture(t, h, dir, name("settings-errors"))
+		// Each card with an error: the top of Backups, the bottom of the others.
+		for i, c := range []*widget.Card{h.s.schedule.card, h.s.throttle.card, h.s.versions.card} {
+			y := c.Position().Y
+			if i > 0 {
+				y = max(0, y+c.Size().Height-scroll.Size().Height)
+			}
+			scroll.Offset = fyne.NewPos(0, y)
+			scroll.Refresh()
+			capture(t, h, dir, name("settings-errors-"+string(rune('a'+i))))
+		}
 		h.s.load()
+		scroll.Offset = fyne.NewPos(0, 0)
+		scroll.Refresh()
 
 		test.Tap(h.button(t, "Add a folder or drive…"))
 		capture(t, h, dir, name("dialog-folder"))

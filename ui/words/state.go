@@ -37,6 +37,12 @@ func State(st service.State, now time.Time) string {
 		return lang.L("Needs attention: the last backup did not finish")
 	case service.Setup:
 		return lang.L("Not set up yet: choose where to back up")
+	case service.Waiting:
+		if st.Problem == "" {
+			return lang.L("Waiting to back up")
+		}
+		return st.Problem // the throttle's reason is a whole sentence: "On battery at 15 %: backups wait until …"
+
 	}
 	if st.LastSafe.IsZero() {
 		return lang.L("Waiting for the first backup")

@@ -65,6 +65,9 @@ func TestState(t *testing.T) {
 		{service.State{Phase: service.Attention, LastSafe: now, Unreadable: []engine.FileError{{Path: "/x"}}},
 			"Backed up at 15:00, but some files could not be read"},
 		{service.State{Phase: service.Setup}, "Not set up yet: choose where to back up"},
+		{service.State{Phase: service.Waiting, Problem: "On battery at 15 %: backups wait until the computer is plugged in or charged to 20 %."},
+			"On battery at 15 %: backups wait until the computer is plugged in or charged to 20 %."},
+		{service.State{Phase: service.Waiting}, "Waiting to back up"},
 	} {
 		if got := State(c.st, now); got != c.want {
 			t.Errorf("State(%+v) = %q, want %q", c.st.Phase, got, c.want)

@@ -81,6 +81,11 @@ func (d *DB) Get(key []byte) ([]byte, error) {
 
 // Iterator implements index.KV.
 func (d *DB) Iterator(prefix []byte, keysOnly bool) index.Iterator {
+	if d.db.IsClosed() {
+		// A reader that outlived the index (a screen still listing as the
+		// app quits) finds nothing, rather than bringing the app down.
+		return closedIterator{}
+	}
 	txn := d.db.NewTransaction(false)
 	o := badger.DefaultIteratorOptions
 	o.PrefetchValues = !keysOnly
@@ -90,6 +95,16 @@ func (d *DB) Iterator(prefix []byte, keysOnly bool) index.Iterator {
 	it.Seek(prefix)
 	return &iterator{txn: txn, it: it, prefix: prefix}
 }
+
+// closedIterator is the iterator of a closed index: empty.
+type closedIterator struct{}
+
+func (closedIterator) Seek([]byte)            {}
+func (closedIterator) Valid() bool            { return false }
+func (closedIterator) Key() []byte            { return nil }
+func (closedIterator) Value() ([]byte, error) { return nil, badger.ErrDBClosed }
+func (closedIterator) Next()                  {}
+func (closedIterator) Close()                 {}
 
 type iterator struct {
 	txn    *badger.Txn

@@ -1,0 +1,168 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/backup"
+	"github.com/cairnbackup/cairn/engine/device"
+	"github.com/cairnbackup/cairn/engine/store"
+)
+
+// quietPass is how long a pass over a few changed paths may run before the
+// state says "backing up": a save backed up in a blink should not make the
+// tray icon flicker.
+const quietPass = 2 * time.Second
+
+// run makes one pass to every destination (over changed paths, or the whole
+// selection when changed is nil) and publishes what came of it. It reports
+// whether every destination completed.
+func (s *Service) run(ctx context.Context, l *loop, changed []string, workers int) bool {
+	pctx, cancel := context.WithCancel(ctx)
+	s.mu.Lock()
+	s.cancel = cancel
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.cancel = nil
+		s.mu.Unlock()
+		cancel()
+	}()
+	start := s.now()
+	shown := changed == nil
+	if shown {
+		s.publish(func(st *State) { st.Phase, st.Problem, st.Progress = BackingUp, "", backup.Progress{} })
+	}
+	var unreadable []engine.FileError
+	var mu sync.Mutex
+	results := s.d.BackupAll(pctx, device.BackupOptions{
+		PruneAfter: true,
+		Changed:    changed,
+		Workers:    workers,
+		Destination: func(name string) {
+			if shown {
+				s.publish(func(st *State) { st.Destination, st.Progress = name, backup.Progress{} })
+			}
+		},
+		Progress: func(p backup.Progress) {
+			if !shown && s.now().Sub(start) < quietPass {
+				return
+			}
+			shown = true
+			s.publish(func(st *State) { st.Phase, st.Progress = BackingUp, p })
+		},
+		FileError: func(fe engine.FileError) {
+			mu.Lock()
+			if len(unreadable) < engine.MaxReported {
+				unreadable = append(unreadable, fe)
+			}
+			mu.Unlock()
+		},
+	})
+	if s.State().Phase == Paused {
+		return false // paused while running: the pass was stopped on purpose
+	}
+	ok := true
+	now := s.now()
+	l.retryAt, l.lastPass = time.Time{}, now
+	for _, r := range results {
+		if r.Err == nil && r.Pending == 0 {
+			l.reached[r.Name] = now
+		} else {
+			ok = false
+		}
+		if r.Err != nil && errors.Is(r.Err, store.ErrOffline) || r.Pending > 0 {
+			l.retryAt = now.Add(s.d.Settings().BackupEvery)
+		}
+	}
+	if changed != nil {
+		// A pass over changed paths says nothing new about files that
+		// could not be read elsewhere: keep what the last scan found.
+		unreadable = mergeUnreadable(unreadable, s.State().Unreadable)
+	}
+	s.log(changed, results, s.now().Sub(start))
+	s.publish(func(st *State) {
+		st.Destination = ""
+		s.conclude(st, results, unreadable)
+	})
+	return ok
+}
+
+// conclude turns a pass's results into the state people see.
+func (s *Service) conclude(st *State, results []device.DestinationResult, unreadable []engine.FileError) {
+	st.Unreadable, st.Pending, st.Problem = unreadable, 0, ""
+	offline, failed := 0, 0
+	for _, r := range results {
+		st.Pending += r.Queued
+		switch {
+		case r.Err != nil && errors.Is(r.Err, store.ErrOffline):
+			offline++
+			st.Problem = r.Name + ": " + r.Err.Error()
+		case r.Err != nil:
+			failed++
+			st.Problem = r.Name + ": " + r.Err.Error()
+		case r.Pending > 0:
+			offline++
+		}
+	}
+	switch {
+	case failed > 0:
+		st.Phase = Attention
+	case offline > 0:
+		st.Phase = Offline
+		if st.Problem == "" {
+			st.Problem = "a destination cannot be reached; changes wait on this computer"
+		}
+	case len(unreadable) > 0:
+		st.Phase = Attention
+		st.LastSafe = s.now()
+	default:
+		st.Phase = Idle
+		st.LastSafe = s.now()
+	}
+}
+
+// log writes one line per pass.
+func (s *Service) log(changed []string, results []device.DestinationResult, took time.Duration) {
+	if s.opts.Log == nil {
+		return
+	}
+	kind := "scan"
+	if changed != nil {
+		kind = "changes"
+	}
+	for _, r := range results {
+		args := []any{"pass", kind, "destination", r.Name, "took", took.Round(time.Millisecond),
+			"new", r.Result.New, "changed", r.Result.Changed, "deleted", r.Result.Deleted}
+		switch {
+		case r.Err != nil:
+			s.opts.Log.Warn("backup did not complete", append(args, "error", r.Err.Error())...)
+		case r.Pending > 0:
+			s.opts.Log.Info("backup waits to be sent", append(args, "pending", r.Pending)...)
+		default:
+			s.opts.Log.Info("backup done", args...)
+		}
+	}
+}
+
+// mergeUnreadable adds to a pass's unreadable files those known before,
+// each path once, at most engine.MaxReported.
+func mergeUnreadable(now, before []engine.FileError) []engine.FileError {
+	seen := make(map[string]bool, len(now))
+	for _, fe := range now {
+		seen[fe.Path] = true
+	}
+	for _, fe := range before {
+		if len(now) >= engine.MaxReported {
+			break
+		}
+		if !seen[fe.Path] {
+			seen[fe.Path] = true
+			now = append(now, fe)
+		}
+	}
+	return now
+}
