@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"time"
-
-	"golang.org/x/term"
 
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/backup"
@@ -127,15 +124,14 @@ type progressLine struct {
 }
 
 func newProgressLine(e *env) *progressLine {
-	f, ok := e.stderr.(*os.File)
-	return &progressLine{e: e, on: ok && term.IsTerminal(int(f.Fd()))}
+	return &progressLine{e: e, on: e.stderrTerminal()}
 }
 
 func (p *progressLine) draw(s string) {
 	if !p.on {
 		return
 	}
-	if w, _, err := term.GetSize(int(p.e.stderr.(*os.File).Fd())); err == nil && len(s) > w-1 {
+	if w := p.e.termWidth(); w > 0 && len(s) > w-1 {
 		s = s[:max(0, w-1)]
 	}
 	fmt.Fprintf(p.e.stderr, "\r\x1b[K%s", s)

@@ -7,8 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"golang.org/x/term"
-
+	"github.com/cairnbackup/cairn/app/control"
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/device"
 )
@@ -150,15 +149,25 @@ func addServer(ctx context.Context, e *env, d *device.Device, name, url, user, f
 // whether to trust it; without a terminal it cannot ask (nil: the engine
 // then says to use --fingerprint).
 func confirmFingerprint(e *env, url string) func(string) (bool, error) {
-	if !term.IsTerminal(int(e.stdin.Fd())) {
+	if !e.stdinTerminal() {
 		return nil
 	}
 	return func(fp string) (bool, error) {
 		fmt.Fprintf(e.stderr, "The server %s has a certificate no authority vouches for. Its fingerprint is:\n  %s\n", url, fp)
-		fmt.Fprint(e.stderr, "Is that the fingerprint your IT department gave you (or the server printed)? [y/N] ")
-		line, err := bufio.NewReader(e.stdin).ReadString('\n')
-		if err != nil && line == "" {
-			return false, err
+		q := "Is that the fingerprint your IT department gave you (or the server printed)? [y/N] "
+		var line string
+		if e.ask != nil {
+			a, err := e.ask(control.Prompt{Text: q, Echo: true})
+			if err != nil {
+				return false, err
+			}
+			line = string(a.Line)
+		} else {
+			fmt.Fprint(e.stderr, q)
+			var err error
+			if line, err = bufio.NewReader(e.stdin).ReadString('\n'); err != nil && line == "" {
+				return false, err
+			}
 		}
 		return strings.EqualFold(strings.TrimSpace(line), "y") || strings.EqualFold(strings.TrimSpace(line), "yes"), nil
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/compress"
 	"github.com/cairnbackup/cairn/engine/device"
+	"golang.org/x/term"
 )
 
 // version is set at build time (-ldflags "-X main.version=...").
@@ -68,7 +69,12 @@ type env struct {
 	dev *device.Device
 	// ask asks the caller for a secret when the command was sent to the
 	// owner (nil: e.stdin and e.stderr are the terminal).
-	ask func(prompt string) (control.Answer, error)
+	ask func(p control.Prompt) (control.Answer, error)
+	// tty says the caller's stdin and stderr are terminals, and width is
+	// the terminal's (for a command sent to the owner, whose own streams
+	// are not the caller's).
+	stdinTTY, stderrTTY bool
+	width               int
 }
 
 type command struct {
@@ -309,4 +315,34 @@ func openDevice(e *env) (*openedDevice, error) {
 		return nil, err
 	}
 	return &openedDevice{Device: d}, nil
+}
+
+// stdinTerminal says whether the caller's stdin is a terminal.
+func (e *env) stdinTerminal() bool {
+	if e.ask != nil {
+		return e.stdinTTY
+	}
+	return term.IsTerminal(int(e.stdin.Fd()))
+}
+
+// stderrTerminal says whether the caller's stderr is a terminal.
+func (e *env) stderrTerminal() bool {
+	if e.ask != nil {
+		return e.stderrTTY
+	}
+	f, ok := e.stderr.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// termWidth is the width of the caller's terminal (0: unknown).
+func (e *env) termWidth() int {
+	if e.ask != nil {
+		return e.width
+	}
+	if f, ok := e.stderr.(*os.File); ok {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
+			return w
+		}
+	}
+	return 0
 }

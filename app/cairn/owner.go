@@ -44,7 +44,7 @@ func (o *owner) run(ctx context.Context, c *control.Call) int {
 	}
 	defer null.Close()
 	e := &env{home: o.dev.Home(), stdout: c.Stdout, stderr: c.Stderr, stdin: null, getenv: c.Getenv, dev: o.dev,
-		ask: func(prompt string) (control.Answer, error) { return c.Ask(control.Prompt{Text: prompt}) }}
+		ask: c.Ask, stdinTTY: c.StdinTerminal, stderrTTY: c.StderrTerminal, width: c.Width}
 	code := o.runIn(ctx, e, c)
 	if o.log != nil {
 		o.log.Info("command", "name", c.Args[0], "exit", code)

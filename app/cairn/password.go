@@ -46,7 +46,7 @@ func askSecret(e *env, prompt string) ([]byte, error) {
 // its caller's terminal or pipe.
 func (e *env) askLine(prompt string) (control.Answer, error) {
 	if e.ask != nil {
-		return e.ask(prompt)
+		return e.ask(control.Prompt{Text: prompt})
 	}
 	fd := int(e.stdin.Fd())
 	if !term.IsTerminal(fd) {

@@ -125,6 +125,13 @@ func (p *prompter) read(q Prompt) Answer {
 		return Answer{Line: bytes.TrimRight(line, "\r\n"), EOF: err != nil}
 	}
 	fmt.Fprint(p.stdio.Stderr, q.Text)
+	if q.Echo {
+		if p.in == nil {
+			p.in = bufio.NewReader(p.stdio.Stdin)
+		}
+		line, err := p.in.ReadBytes('\n')
+		return Answer{Line: bytes.TrimRight(line, "\r\n"), Terminal: true, EOF: err != nil}
+	}
 	st, _ := term.GetState(fd)
 	p.ttyMu.Lock()
 	p.tty, p.fd = st, fd

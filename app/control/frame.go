@@ -72,6 +72,9 @@ type Prompt struct {
 	// Text is shown on the caller's terminal before it reads (not when it
 	// reads from a pipe).
 	Text string `json:"text"`
+	// Echo reads a plain answer (a yes or no) with the terminal's echo on;
+	// otherwise a secret is read without echo.
+	Echo bool `json:"echo,omitempty"`
 }
 
 // Answer is what the caller read for a Prompt.
