@@ -87,7 +87,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"dest", "dest add NAME PATH | dest add NAME https://HOST:PORT --user NAME [--fingerprint SHA256] [--device NAME] | dest list | dest remove NAME | dest passwd NAME", cmdDest},
+		{"dest", "dest add NAME PATH | dest add NAME https://HOST:PORT --user NAME [--fingerprint SHA256] [--device NAME] [--key account|password|custom] [--escrow [--escrow-fingerprint FP]] | dest list | dest remove NAME | dest passwd NAME", cmdDest},
 		{"files", "files add PATH... | files exclude PATTERN... | files remove PATH... | files unexclude PATTERN... | files list", cmdFiles},
 		{"backup", "backup [--dest NAME]", cmdBackup},
 		{"versions", "versions [--dest NAME] PATH", cmdVersions},
