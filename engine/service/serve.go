@@ -157,6 +157,9 @@ func (l *loop) nextScan(set device.Settings, now time.Time) time.Time {
 	if l.lastScan.IsZero() {
 		return now
 	}
+	if now.Before(l.lastScan) {
+		l.lastScan = now // the clock was set back: count from now, not from a time to come
+	}
 	next := nextDaily(l.lastScan, set.VerifyAt)
 	if l.watcher == nil || l.watcher.Status().Limited {
 		next = minTime(next, l.lastScan.Add(set.BackupEvery))

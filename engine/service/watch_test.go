@@ -298,3 +298,25 @@ func TestHoldKeepsPassesOut(t *testing.T) {
 	release()
 	eventually(t, "the change backed up after the hold", hasContent(ctx, d, p, len("saved during a hold")))
 }
+
+// TestClockSetBackKeepsTheDailyScan: after the clock goes back a week, the
+// next scan is still within a day, not a week and a day away.
+func TestClockSetBackKeepsTheDailyScan(t *testing.T) {
+	d, src := newDevice(t)
+	d.AddFiles(src)
+	clock := make(chan time.Duration, 1)
+	clock <- 0
+	now := func() time.Time {
+		j := <-clock
+		clock <- j
+		return time.Now().Add(j)
+	}
+	s, _ := watching(t, d, Options{Now: now})
+	<-clock
+	clock <- -7 * 24 * time.Hour
+	s.poke()
+	st := waitFor(t, s, func(st State) bool { return st.NextScan.Before(time.Now().Add(-5 * 24 * time.Hour)) })
+	if gap := st.NextScan.Sub(time.Now().Add(-7 * 24 * time.Hour)); gap > 25*time.Hour {
+		t.Fatalf("next scan %v after the clock's new now", gap)
+	}
+}
