@@ -45,12 +45,18 @@ func ask[T any](ctx context.Context, d Deps, show func(reply func(T, error)) dia
 // existingPassword asks for the password of an archive that is there
 // already (the engine asks with confirm=false). why says where it is.
 func (f *Form) existingPassword(ctx context.Context, why string) ([]byte, error) {
+	return f.askSecret(ctx, lang.L("This backup has a password"), why, lang.L("Password"), widget.NewPasswordEntry)
+}
+
+// askSecret asks for what opens an archive that is there already, in an
+// entry newEntry makes (on the UI thread).
+func (f *Form) askSecret(ctx context.Context, title, why, label string, newEntry func() *widget.Entry) ([]byte, error) {
 	return ask(ctx, f.deps, func(reply func([]byte, error)) dialog.Dialog {
-		pw := widget.NewPasswordEntry()
+		pw := newEntry()
 		note := widget.NewLabel(why)
 		note.Wrapping = fyne.TextWrapWord
-		items := []*widget.FormItem{widget.NewFormItem("", note), widget.NewFormItem(lang.L("Password"), pw)}
-		d := dialog.NewForm(lang.L("This backup has a password"), lang.L("Continue"), lang.L("Cancel"), items,
+		items := []*widget.FormItem{widget.NewFormItem("", note), widget.NewFormItem(label, pw)}
+		d := dialog.NewForm(title, lang.L("Continue"), lang.L("Cancel"), items,
 			func(ok bool) {
 				if !ok {
 					reply(nil, context.Canceled)

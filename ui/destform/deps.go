@@ -17,7 +17,10 @@ type Engine interface {
 	// Config gives the names in use, so a new destination gets its own.
 	Config() config.Config
 	AddFolderDestination(ctx context.Context, name, path string, password device.PasswordFunc, kdf crypt.KDFParams) (device.AddResult, error)
-	AddServerDestination(ctx context.Context, s device.ServerSignIn, archivePassword device.PasswordFunc, kdf crypt.KDFParams) (device.AddResult, error)
+	// AddServerDestinationWithKey signs in to a server with a choice of
+	// what protects the archive key; it calls k.ShowCustomKey and asks
+	// archivePassword from its own goroutine, and waits for the answers.
+	AddServerDestinationWithKey(ctx context.Context, s device.ServerSignIn, k device.KeyOptions, archivePassword device.PasswordFunc, kdf crypt.KDFParams) (device.AddResult, error)
 }
 
 // Deps are what a form needs.

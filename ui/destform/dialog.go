@@ -39,7 +39,7 @@ func ShowDialog(w fyne.Window, title string, f *Form) dialog.Dialog {
 		}
 		d.Hide()
 	}
-	d.Resize(dialogSize(w, 620, f.height))
+	d.Resize(dialogSize(w, f.width, f.height))
 	d.Show()
 	return d
 }

@@ -26,7 +26,8 @@ type Form struct {
 	deps    Deps
 	onAdded OnAdded
 	submit  string  // the submit button's words ("Sign in", "Add")
-	height  float32 // of a dialog that fits the fields
+	width   float32 // of a dialog that fits the fields
+	height  float32
 
 	// prepare checks the fields and returns the work to run, or false
 	// after showing what is wrong.
@@ -41,16 +42,20 @@ type Form struct {
 	busyText *widget.Label
 	activity *widget.Activity
 	cancel   context.CancelFunc // of the running job; nil when idle
+	explain  func(error) string // of the running job; nil when idle
 }
 
 // job is one try at adding a destination.
 type job struct {
 	doing string // "Signing in…"
 	run   func(ctx context.Context) (name string, res device.AddResult, err error)
+	// explain, when set, says what went wrong in the words of this try
+	// (which key option was chosen), or "" to leave it to problem.
+	explain func(error) string
 }
 
 func newForm(w fyne.Window, d Deps, onAdded OnAdded, submit string, fields ...fyne.CanvasObject) *Form {
-	f := &Form{w: w, deps: d, onAdded: onAdded, submit: submit}
+	f := &Form{w: w, deps: d, onAdded: onAdded, submit: submit, width: 620}
 	f.problem = widget.NewLabel("")
 	f.problem.Wrapping = fyne.TextWrapWord
 	f.problem.Importance = widget.DangerImportance
@@ -91,7 +96,7 @@ func (f *Form) Submit() {
 	}
 	f.showProblem("")
 	ctx, cancel := context.WithCancel(context.Background())
-	f.cancel = cancel
+	f.cancel, f.explain = cancel, j.explain
 	f.setBusy(j.doing)
 	go func() {
 		name, res, err := j.run(ctx)
@@ -108,10 +113,18 @@ func (f *Form) Cancel() {
 
 func (f *Form) finish(name string, res device.AddResult, err error) {
 	f.cancel()
-	f.cancel = nil
+	explain := f.explain
+	f.cancel, f.explain = nil, nil
 	f.setBusy("")
 	if err != nil {
-		f.showProblem(problem(err))
+		text := ""
+		if explain != nil {
+			text = explain(err)
+		}
+		if text == "" {
+			text = problem(err)
+		}
+		f.showProblem(text)
 		return
 	}
 	if f.onAdded != nil {

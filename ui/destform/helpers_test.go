@@ -146,8 +146,16 @@ func dialogText(w fyne.Window) string {
 }
 
 // startServer runs the real Cairn server in this process on 127.0.0.1, with
-// a self-signed certificate and the user ana ("account password").
+// a self-signed certificate and the user ana ("account password"), without
+// key escrow.
 func startServer(t *testing.T) (url, fingerprint string) {
+	t.Helper()
+	return startServerWith(t, false)
+}
+
+// startServerWith is startServer; withEscrow makes the organisation's
+// escrow key, as cairn-server escrow init does.
+func startServerWith(t *testing.T, withEscrow bool) (url, fingerprint string) {
 	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -159,6 +167,11 @@ func startServer(t *testing.T) (url, fingerprint string) {
 	hash, _ := passhash.Hash([]byte("account password"), passhash.Test)
 	if _, err := data.Records.AddUser(ctx, records.User{Name: "ana", PasswordHash: hash}); err != nil {
 		t.Fatal(err)
+	}
+	if withEscrow {
+		if _, _, err := server.InitEscrow(ctx, data.Records, false); err != nil {
+			t.Fatal(err)
+		}
 	}
 	srv, err := server.New(server.Options{Vault: data.Vault, Logger: logger, HashParams: passhash.Test,
 		Sleep: func(context.Context, time.Duration) {}})

@@ -60,6 +60,14 @@ func (p *PasswordFields) live() {
 // the host's, so the labels line up with its other fields.
 func (p *PasswordFields) Items() []*widget.FormItem { return p.items }
 
+// Row is the two fields side by side in one row labelled as the first
+// (the second says "Type it again" until typed in), where the height is
+// short; the explanation is left out.
+func (p *PasswordFields) Row() *widget.FormItem {
+	p.again.SetPlaceHolder(lang.L("Type it again"))
+	return widget.NewFormItem(p.items[len(p.items)-2].Text, container.NewGridWithColumns(2, p.pw, p.again))
+}
+
 // HintObject is the inline warning or error, to place under that form.
 func (p *PasswordFields) HintObject() fyne.CanvasObject { return p.hint }
 

@@ -7,43 +7,54 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cairnbackup/cairn/engine/device"
 )
 
-// serverFields are what a person types to sign in to a Cairn server.
+// serverFields are what a person types to sign in to a Cairn server, and
+// their choice of what protects the archive key.
 type serverFields struct {
 	address, user, password, fingerprint, computer *widget.Entry
-	archive                                        *PasswordFields
+	key                                            *keyChoice
+	fields                                         *fyne.Container // holds the widget.Form, made again when the choice changes
 }
 
 // NewServerForm returns the form that signs this computer in to a Cairn
 // server and creates its archive there (or continues the one it has).
 func NewServerForm(w fyne.Window, d Deps, onAdded OnAdded) *Form {
 	s := &serverFields{address: widget.NewEntry(), user: widget.NewEntry(), password: widget.NewPasswordEntry(),
-		fingerprint: widget.NewEntry(), computer: widget.NewEntry()}
+		fingerprint: widget.NewEntry(), computer: widget.NewEntry(), key: newKeyChoice(), fields: container.NewStack()}
 	s.address.SetPlaceHolder("https://backup.example.org:8443")
-	s.fingerprint.SetPlaceHolder("12:ab:…")
+	s.fingerprint.SetPlaceHolder(lang.L("Optional: type it if your IT department gave you one (12:ab:…)"))
 	if host, err := os.Hostname(); err == nil {
 		s.computer.SetText(host)
 	}
-	s.archive = NewPasswordFields(lang.L("Archive password"), lang.L("The archive password encrypts your files before they leave this computer; the server never sees it. Keep it safe: without it nobody can restore your files, not even your IT department."))
-	fields := widget.NewForm(append([]*widget.FormItem{
+	f := newForm(w, d, onAdded, lang.L("Sign in"), s.fields, s.key.archive.HintObject())
+	f.width, f.height = 760, 600
+	f.prepare = func() (job, bool) { return s.prepare(f) }
+	f.server = s
+	s.key.changed = func() { s.layout(); f.relayout() }
+	s.layout()
+	return f
+}
+
+// layout makes the form's rows again: the sign-in, then the key choice,
+// whose rows depend on the option chosen. The widgets stay, with what was
+// typed in them.
+func (s *serverFields) layout() {
+	items := append([]*widget.FormItem{
 		widget.NewFormItem(lang.L("Server address"), s.address),
 		widget.NewFormItem(lang.L("User name"), s.user),
 		widget.NewFormItem(lang.L("Password"), s.password),
-		{Text: lang.L("Fingerprint"), Widget: s.fingerprint,
-			HintText: lang.L("Optional: type it if your IT department gave you one")},
+		widget.NewFormItem(lang.L("Fingerprint"), s.fingerprint),
 		{Text: lang.L("This computer"), Widget: s.computer,
 			HintText: lang.L("Its name on the server, so you can tell your computers apart")},
-	}, s.archive.Items()...)...)
-	f := newForm(w, d, onAdded, lang.L("Sign in"), fields, s.archive.HintObject())
-	f.height = 580
-	f.prepare = func() (job, bool) { return s.prepare(f) }
-	f.server = s
-	return f
+	}, s.key.items()...)
+	s.fields.Objects = []fyne.CanvasObject{widget.NewForm(items...)}
+	s.fields.Refresh()
 }
 
 // prepare checks the fields and returns the sign-in to run with a copy of
@@ -58,7 +69,7 @@ func (s *serverFields) prepare(f *Form) (job, bool) {
 	case s.password.Text == "":
 		return f.refuse(s.password, lang.L("Type your password."))
 	}
-	newPw, ok := s.archive.Check()
+	opts, newPw, ok := s.key.options()
 	if !ok {
 		f.showProblem("")
 		return job{}, false
@@ -68,18 +79,28 @@ func (s *serverFields) prepare(f *Form) (job, bool) {
 		Fingerprint: strings.TrimSpace(s.fingerprint.Text)}
 	accountPw := []byte(s.password.Text)
 	existing := lang.L("This computer has a backup on this server already. Type the password you chose for it.")
+	computer := sign.Device
+	if computer == "" {
+		computer, _ = os.Hostname() // as the engine names it
+	}
+	about := keyFileHeading(host, sign.User, computer)
 	run := func(ctx context.Context) (string, device.AddResult, error) {
 		sign.Password = func() ([]byte, error) { return accountPw, nil }
 		sign.ConfirmFingerprint = func(fp string) (bool, error) { return f.confirmFingerprint(ctx, host, fp) }
-		res, err := f.deps.Engine.AddServerDestination(ctx, sign, func(_ string, confirm bool) ([]byte, error) {
-			if confirm {
+		opts.ShowCustomKey = func(key string) error { return f.showCustomKey(ctx, key, about) }
+		res, err := f.deps.Engine.AddServerDestinationWithKey(ctx, sign, opts, func(_ string, create bool) ([]byte, error) {
+			switch {
+			case opts.Mode == device.KeyCustom:
+				return f.existingKey(ctx)
+			case create:
 				return newPw, nil
 			}
 			return f.existingPassword(ctx, existing)
 		}, f.deps.KDF)
 		return sign.Name, res, err
 	}
-	return job{doing: lang.L("Signing in to {{.Server}}…", map[string]any{"Server": host}), run: run}, true
+	return job{doing: lang.L("Signing in to {{.Server}}…", map[string]any{"Server": host}), run: run,
+		explain: keyProblem(opts.Mode)}, true
 }
 
 // serverAddress turns what was typed into https://host:port, adding the

@@ -14,8 +14,6 @@ func (h *harness) serverForm(t *testing.T, url string) *Form {
 	test.Type(s.address, strings.TrimPrefix(url, "https://")) // people leave https:// out
 	test.Type(s.user, "ana")
 	s.computer.SetText("laptop")
-	test.Type(s.archive.pw, "archive password 1")
-	test.Type(s.archive.again, "archive password 1")
 	return f
 }
 
@@ -41,7 +39,7 @@ func TestSignInTrustingTheFingerprint(t *testing.T) {
 	if !ok {
 		t.Fatal("not in the configuration")
 	}
-	if d.Type != "server" || d.Fingerprint != fp || d.DeviceName != "laptop" || !h.res.Created {
+	if d.Type != "server" || d.Fingerprint != fp || d.DeviceName != "laptop" || !h.res.Created || d.KeyMode != "account" {
 		t.Fatalf("destination %+v, result %+v", d, h.res)
 	}
 }

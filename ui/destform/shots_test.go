@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/cairnbackup/cairn/engine/device"
 	"github.com/cairnbackup/cairn/ui/uitest"
 )
 
@@ -32,7 +33,7 @@ func TestScreenshots(t *testing.T) {
 	if dir == "" {
 		t.Skip("set CAIRN_SHOTS to a folder to draw the forms")
 	}
-	url, _ := startServer(t)
+	url, fp := startServer(t)
 	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
 		h := newHarness(t)
 		fyne.CurrentApp().Settings().SetTheme(variant{theme.DefaultTheme(), v})
@@ -41,6 +42,18 @@ func TestScreenshots(t *testing.T) {
 		f := h.serverForm(t, url)
 		h.w.SetContent(widget.NewLabel("")) // the form goes in the dialog instead
 		ShowDialog(h.w, "Sign in to a Cairn server", f)
+		capture(t, h, dir, "form-server-key"+suffix)
+		test.Tap(f.server.key.choice)
+		capture(t, h, dir, "form-server-key-options"+suffix)
+		h.w.Canvas().Overlays().Top().Hide() // the list of options
+		f.server.key.choose(device.KeyPassword)
+		test.Type(f.server.key.archive.pw, "archive")
+		capture(t, h, dir, "form-server-key-password"+suffix)
+		f.server.key.choose(device.KeyCustom)
+		test.Tap(f.server.key.escrow)
+		capture(t, h, dir, "form-server-key-custom"+suffix)
+		test.Tap(f.server.key.escrow)
+		f.server.key.choose(device.KeyAccount)
 		test.Type(f.server.password, "wrong")
 		f.server.fingerprint.SetText("00:11")
 		f.Submit()
@@ -64,6 +77,18 @@ func TestScreenshots(t *testing.T) {
 		capture(t, h, dir, "form-existing"+suffix)
 		g.Cancel()
 		h.q.wait(t, "the try to end", func() bool { return !g.Busy() })
+
+		h = newHarness(t)
+		fyne.CurrentApp().Settings().SetTheme(variant{theme.DefaultTheme(), v})
+		k := h.keyForm(t, url, fp, device.KeyCustom)
+		k.server.computer.SetText("laptop-" + suffix[1:]) // a computer of its own on the server
+		h.w.SetContent(widget.NewLabel(""))
+		ShowDialog(h.w, "Sign in to a Cairn server", k)
+		k.Submit()
+		h.q.wait(t, "the key", func() bool { return dialogButton(h.w, "I have kept it") != nil })
+		capture(t, h, dir, "form-custom-key"+suffix)
+		test.Tap(dialogButton(h.w, "Cancel"))
+		h.q.wait(t, "the try to end", func() bool { return !k.Busy() })
 	}
 }
 

@@ -14,7 +14,10 @@ import (
 // Settings return copies from memory; the other methods write to disk or
 // reach a server, and the screen calls them off the UI thread.
 type Engine interface {
-	destform.Engine // Config, AddFolderDestination, AddServerDestination
+	destform.Engine // Config, AddFolderDestination, AddServerDestinationWithKey
+	// SecretsDescription says where this computer keeps keys: the engine's
+	// words for the system keyring or a private file.
+	SecretsDescription() string
 	Settings() device.Settings
 	SetSettings(s device.Settings) error
 	// RemoveDestination forgets a destination (signing out of a server).

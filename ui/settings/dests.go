@@ -10,6 +10,7 @@ import (
 
 	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/device"
+	"github.com/cairnbackup/cairn/engine/secrets"
 	"github.com/cairnbackup/cairn/ui/destform"
 	"github.com/cairnbackup/cairn/ui/words"
 )
@@ -21,15 +22,16 @@ type destinations struct {
 	s       *Screen
 	list    *fyne.Container
 	problem *widget.Label
+	secrets *widget.RichText // where this computer keeps keys
 	card    *widget.Card
 }
 
 func newDestinations(s *Screen) *destinations {
-	d := &destinations{s: s, list: container.NewVBox(), problem: problemLabel()}
+	d := &destinations{s: s, list: container.NewVBox(), problem: problemLabel(), secrets: hint("")}
 	server := widget.NewButtonWithIcon(lang.L("Add a server…"), theme.ContentAddIcon(), d.addServer)
 	folder := widget.NewButtonWithIcon(lang.L("Add a folder or drive…"), theme.ContentAddIcon(), d.addFolder)
 	d.card = widget.NewCard(lang.L("Destinations"), lang.L("Where this computer's files are backed up"),
-		container.NewVBox(d.list, d.problem, container.NewHBox(server, folder)))
+		container.NewVBox(d.list, d.problem, container.NewHBox(server, folder), d.secrets))
 	return d
 }
 
@@ -44,6 +46,8 @@ func (d *destinations) reload() {
 		rows = append(rows, note(lang.L("None yet: add a server or a folder on an external drive.")))
 	}
 	d.list.Objects = rows
+	d.secrets.Segments[0].(*widget.TextSegment).Text = secretsWords(d.s.deps.Engine.SecretsDescription())
+	d.secrets.Refresh()
 	d.s.relayout()
 }
 
@@ -54,14 +58,67 @@ func (d *destinations) row(dst config.Destination) fyne.CanvasObject {
 	where := widget.NewLabel(lang.L("{{.Kind}}: {{.Location}}", map[string]any{"Kind": kindWords(dst.Type), "Location": dst.Location()}))
 	where.Truncation = fyne.TextTruncateEllipsis
 	icon := widget.NewIcon(theme.StorageIcon())
-	remove := lang.L("Remove")
+	text := container.NewVBox(name, where)
 	if dst.Type == "server" {
 		icon.SetResource(theme.ComputerIcon())
+		key := widget.NewLabel(keyWords(dst))
+		key.Truncation = fyne.TextTruncateEllipsis
+		text.Add(key)
+	}
+	return container.NewBorder(nil, nil, icon, container.NewCenter(d.rowButtons(dst)), text)
+}
+
+// rowButtons are Change password (for an archive password) and Remove.
+func (d *destinations) rowButtons(dst config.Destination) *fyne.Container {
+	remove := lang.L("Remove")
+	if dst.Type == "server" {
 		remove = lang.L("Sign out and remove")
 	}
-	pw := widget.NewButton(lang.L("Change password…"), func() { d.changePassword(dst.Name) })
-	rm := widget.NewButton(remove, func() { d.confirmRemove(dst) })
-	return container.NewBorder(nil, nil, icon, container.NewHBox(pw, rm), container.NewVBox(name, where))
+	buttons := container.NewHBox(widget.NewButton(remove, func() { d.confirmRemove(dst) }))
+	if hasArchivePassword(dst) {
+		pw := widget.NewButton(lang.L("Change password…"), func() { d.changePassword(dst.Name) })
+		buttons.Objects = append([]fyne.CanvasObject{pw}, buttons.Objects...)
+	}
+	return buttons
+}
+
+// hasArchivePassword says whether a destination's key is protected by a
+// password of its own, which Change password changes. The account
+// password is changed at the server; a custom key cannot be changed.
+func hasArchivePassword(dst config.Destination) bool {
+	m := device.KeyMode(dst.KeyMode)
+	return dst.Type != "server" || m == "" || m == device.KeyPassword
+}
+
+// keyWords says what protects a server destination's key, and whether the
+// organisation keeps a copy. Destinations added before there was a
+// choice ("") have an archive password.
+func keyWords(dst config.Destination) string {
+	switch m := device.KeyMode(dst.KeyMode); {
+	case m == device.KeyAccount && dst.Escrowed:
+		return lang.L("Key: protected by your account password, escrowed with your organisation")
+	case m == device.KeyAccount:
+		return lang.L("Key: protected by your account password")
+	case m == device.KeyCustom && dst.Escrowed:
+		return lang.L("Key: your own key, escrowed with your organisation")
+	case m == device.KeyCustom:
+		return lang.L("Key: your own key")
+	case dst.Escrowed:
+		return lang.L("Key: protected by its archive password, escrowed with your organisation")
+	}
+	return lang.L("Key: protected by its archive password")
+}
+
+// secretsWords says where this computer keeps keys, from the engine's
+// description.
+func secretsWords(desc string) string {
+	switch desc {
+	case secrets.KindKeyring.Description():
+		return lang.L("Keys are kept in the system keyring.")
+	case secrets.KindFolder.Description():
+		return lang.L("Keys are kept in a private file in Cairn's folder, because this computer has no keyring service.")
+	}
+	return lang.L("Keys are kept in {{.Where}}.", map[string]any{"Where": desc})
 }
 
 func kindWords(t string) string {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/device"
+	"github.com/cairnbackup/cairn/engine/secrets"
 	"github.com/cairnbackup/cairn/engine/server"
 	"github.com/cairnbackup/cairn/engine/server/passhash"
 	"github.com/cairnbackup/cairn/engine/server/records"
@@ -132,8 +133,8 @@ func TestSignOutOfAServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.s.Shown()
-	if !h.shows("Server: " + url) {
-		t.Fatal("the list does not show the server")
+	if !h.shows("Server: "+url) || !h.shows("Key: protected by its archive password") {
+		t.Fatal("the list does not show the server, or how its key is protected")
 	}
 	test.Tap(h.button(t, "Sign out and remove"))
 	if !h.shows("The backup itself stays on the server") {
@@ -144,9 +145,53 @@ func TestSignOutOfAServer(t *testing.T) {
 	h.q.wait(t, "the list", func() bool { return !h.shows("Server: ") })
 }
 
+// Each server destination says what protects its key, and the list says
+// once where this computer keeps keys. Change password is only for an
+// archive password.
+func TestKeysAreDescribed(t *testing.T) {
+	h := newHarness(t)
+	url, fp := startServerWith(t, true)
+	signIn := func(name, computer string) device.ServerSignIn {
+		return device.ServerSignIn{Name: name, URL: url, User: "ana", Device: computer, Fingerprint: fp,
+			Password: func() ([]byte, error) { return []byte("account password"), nil }}
+	}
+	if _, err := h.a.Dev.AddServerDestinationWithKey(background, signIn("Work", "laptop"),
+		device.KeyOptions{Mode: device.KeyAccount, Escrow: true}, password("never asked"), crypt.TestKDF); err != nil {
+		t.Fatal(err)
+	}
+	custom := device.KeyOptions{Mode: device.KeyCustom, ShowCustomKey: func(string) error { return nil }}
+	if _, err := h.a.Dev.AddServerDestinationWithKey(background, signIn("Private", "laptop 2"), custom, password("never asked"), crypt.TestKDF); err != nil {
+		t.Fatal(err)
+	}
+	h.s.Shown()
+	for _, want := range []string{"Key: protected by your account password, escrowed with your organisation", "Key: your own key"} {
+		if !h.shows(want) {
+			t.Errorf("the list does not say %q", want)
+		}
+	}
+	if n := h.buttons("Change password…"); n != 1 {
+		t.Errorf("%d Change password buttons, want the folder's only", n)
+	}
+	where := map[string]string{
+		secrets.KindKeyring.Description(): "Keys are kept in the system keyring.",
+		secrets.KindFolder.Description():  "Keys are kept in a private file in Cairn's folder, because this computer has no keyring service.",
+	}[h.a.Dev.SecretsDescription()]
+	if where == "" || !h.shows(where) {
+		t.Errorf("the list does not say where keys are kept (%q)", h.a.Dev.SecretsDescription())
+	}
+}
+
 // startServer runs the real Cairn server in this process on 127.0.0.1, with
-// a self-signed certificate and the user ana ("account password").
+// a self-signed certificate and the user ana ("account password"), without
+// key escrow.
 func startServer(t *testing.T) (url, fingerprint string) {
+	t.Helper()
+	return startServerWith(t, false)
+}
+
+// startServerWith is startServer; withEscrow makes the organisation's
+// escrow key, as cairn-server escrow init does.
+func startServerWith(t *testing.T, withEscrow bool) (url, fingerprint string) {
 	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -158,6 +203,11 @@ func startServer(t *testing.T) (url, fingerprint string) {
 	hash, _ := passhash.Hash([]byte("account password"), passhash.Test)
 	if _, err := data.Records.AddUser(ctx, records.User{Name: "ana", PasswordHash: hash}); err != nil {
 		t.Fatal(err)
+	}
+	if withEscrow {
+		if _, _, err := server.InitEscrow(ctx, data.Records, false); err != nil {
+			t.Fatal(err)
+		}
 	}
 	srv, err := server.New(server.Options{Vault: data.Vault, Logger: logger, HashParams: passhash.Test})
 	if err != nil {

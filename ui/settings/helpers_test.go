@@ -196,13 +196,27 @@ func (h *harness) entry(t *testing.T, label string) *widget.Entry {
 	return found
 }
 
-// shows says whether a visible label on top contains text.
+// shows says whether a visible label or rich text on top contains text.
 func (h *harness) shows(text string) bool {
 	found := false
 	walk(h.top(), func(o fyne.CanvasObject) {
-		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, text) {
-			found = true
+		switch x := o.(type) {
+		case *widget.Label:
+			found = found || strings.Contains(x.Text, text)
+		case *widget.RichText:
+			found = found || strings.Contains(x.String(), text)
 		}
 	})
 	return found
+}
+
+// buttons counts the visible buttons saying text on top.
+func (h *harness) buttons(text string) int {
+	n := 0
+	walk(h.top(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			n++
+		}
+	})
+	return n
 }
