@@ -70,3 +70,19 @@ func readBundle(t *testing.T, name string) map[string]any {
 	}
 	return m
 }
+
+// TestNoTextLeftUntranslated fails on a text a person reads that the
+// screens pass to Fyne as a plain literal, not through lang: no bundle
+// could translate it.
+func TestNoTextLeftUntranslated(t *testing.T) {
+	// Names, and examples of what to type, the same in every language.
+	allowed := []string{"Cairn", "English", "Svenska", "Deutsch", "KB/s", "MB/s", "GB", "MB", "KB", "HH:MM",
+		"https://backup.example.org:8443", "12:ab:…", "ABCD-EFGH-…"}
+	found, err := extract.Untranslated(allowed, "../ui", "../app/desktop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range found {
+		t.Errorf("%s: %q is shown without lang.L: wrap it so it can be translated", l.Where, l.Text)
+	}
+}

@@ -46,7 +46,7 @@ func NewShell(pages []Page, src StateSource) *Shell {
 	s.list = widget.NewList(
 		func() int { return len(s.pages) },
 		func() fyne.CanvasObject {
-			return container.NewHBox(widget.NewIcon(nil), widget.NewLabel("Manage Files"))
+			return container.NewHBox(widget.NewIcon(nil), widget.NewLabel(s.longestTitle())) // sizes the sidebar
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
@@ -103,4 +103,16 @@ func (s *Shell) show(i int) {
 	s.content.Objects = []fyne.CanvasObject{p.Screen.Object()}
 	s.content.Refresh()
 	p.Screen.Shown()
+}
+
+// longestTitle is the longest page title, in the language shown: the
+// sidebar is as wide as it needs.
+func (s *Shell) longestTitle() string {
+	longest := ""
+	for _, p := range s.pages {
+		if len([]rune(p.Title)) > len([]rune(longest)) {
+			longest = p.Title
+		}
+	}
+	return longest
 }
