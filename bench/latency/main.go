@@ -149,7 +149,10 @@ func timeSaves(ctx context.Context, d *device.Device, home string, n int) (folde
 	}
 	for i := 0; i < n; i++ {
 		p := filepath.Join(home, fmt.Sprintf("folder%04d", i%10), "saved.txt")
+		// Every save has a size of its own, so its version cannot be
+		// mistaken for an earlier one of the same file.
 		content := fmt.Sprintf("save %d at %s\n", i, time.Now())
+		content += strings.Repeat(".", 1000+i-len(content))
 		saved := time.Now()
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
 			return nil, nil, err
