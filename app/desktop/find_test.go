@@ -17,6 +17,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -107,12 +108,18 @@ func waitFor[T fyne.CanvasObject](t *testing.T, w fyne.Window, what string, ok f
 	}
 }
 
+// The helpers take the English text, as the code writes it, and look for
+// it in the language the tour runs in (lang.L of a text no bundle has is
+// the text itself: file names pass through).
+
 func button(text string) func(*widget.Button) bool {
+	text = lang.L(text)
 	return func(b *widget.Button) bool { return b.Text == text && !b.Disabled() }
 }
 
 // shows matches a label or any drawn text that reads text.
 func shows(text string) func(fyne.CanvasObject) bool {
+	text = lang.L(text)
 	return func(o fyne.CanvasObject) bool {
 		switch x := o.(type) {
 		case *widget.Label:
@@ -135,6 +142,7 @@ func tap(t *testing.T, w fyne.Window, text string) {
 func fill(t *testing.T, w fyne.Window, fieldLabel, text string) {
 	t.Helper()
 	var entry *widget.Entry
+	fieldLabel = lang.L(fieldLabel)
 	waitFor(t, w, "a form with "+fieldLabel, func(f *widget.Form) bool {
 		for _, it := range f.Items {
 			if it.Text != fieldLabel {

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -22,6 +22,7 @@ import (
 	"github.com/cairnbackup/cairn/engine/secrets"
 	"github.com/cairnbackup/cairn/engine/service"
 	"github.com/cairnbackup/cairn/ui"
+	"github.com/cairnbackup/cairn/ui/words"
 )
 
 // The tour runs the real app, in a real window (under Xvfb on CI), through
@@ -32,7 +33,10 @@ import (
 //
 //	dbus-run-session -- xvfb-run -a go test -tags gui ./app/desktop -shots docs/screenshots
 
-var shotsDir = flag.String("shots", "", "write the screenshots into this folder (default: a temporary one)")
+var (
+	shotsDir = flag.String("shots", "", "write the screenshots into this folder (default: a temporary one)")
+	tourLang = flag.String("lang", "en", "the language the app speaks on the tour (en, sv, de)")
+)
 
 var fyneApp fyne.App
 
@@ -41,7 +45,7 @@ var fyneApp fyne.App
 func TestMain(m *testing.M) {
 	flag.Parse()
 	os.Setenv("LANG", "en_US.UTF-8")
-	if err := ui.LoadTranslations("en"); err != nil {
+	if err := ui.LoadTranslations(*tourLang); err != nil {
 		panic(err)
 	}
 	fyneApp = app.NewWithID(AppID + ".tour")
@@ -167,7 +171,9 @@ func TestTour(t *testing.T) {
 	}
 	ana.at(0)
 	ana.show("home")
-	waitFor(t, w, "the state line", func(l *widget.Label) bool { return strings.HasPrefix(l.Text, "Safe as of") })
+	waitFor(t, w, "the state line", func(l *widget.Label) bool {
+		return l.Text == words.State(ana.Service().State(), time.Now()) && ana.Service().State().Phase == service.Idle
+	})
 	shot(t, w, dir, "home")
 
 	ana.show("managefiles")
@@ -179,7 +185,9 @@ func TestTour(t *testing.T) {
 	waitFor(t, w, "the thesis", shows("chapter1-introduction.tex"))
 	shot(t, w, dir, "get-files")
 	tapRowButton(t, w, "chapter1-introduction.tex", theme.HistoryIcon())
-	waitFor(t, w, "the versions", func(l *widget.Label) bool { return strings.Contains(l.Text, "versions") })
+	waitFor(t, w, "the versions", func(l *widget.Label) bool {
+		return l.Text == words.Count(4, "{{.Count}} versions, newest first. Choose one to restore it.")
+	})
 	shot(t, w, dir, "get-files-versions")
 	fyne.DoAndWait(func() { w.Canvas().Overlays().Top().Hide() })
 
@@ -194,14 +202,14 @@ func TestTour(t *testing.T) {
 	tap(t, w, "Get started")
 	tap(t, w, "Replace a computer")
 	radio := waitFor(t, w, "the choice of place", func(r *widget.RadioGroup) bool { return len(r.Options) == 2 })
-	fyne.DoAndWait(func() { radio.SetSelected("To a folder or an external drive") })
+	fyne.DoAndWait(func() { radio.SetSelected(lang.L("To a folder or an external drive")) })
 	fill(t, w, "Folder", drive)
 	shot(t, w, dir, "replace-where")
 	tap(t, w, "Next")
 	fill(t, w, "Backup password", "correct horse battery staple")
 	tap(t, w, "Next")
 	tap(t, w, "Replace it")
-	waitFor(t, w, "what to bring over", func(c *widget.Check) bool { return c.Text == "Exclusions" })
+	waitFor(t, w, "what to bring over", func(c *widget.Check) bool { return c.Text == lang.L("Exclusions") })
 	shot(t, w, dir, "replace-choose")
 	tap(t, w, "Next")
 	waitFor(t, w, "the summary", button("Finish"))
