@@ -39,8 +39,10 @@ SHOTS ?= docs/screenshots
 GUI_TOUR = LANG=en_US.UTF-8 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \
 	$(GO) test -tags gui -count=1 -timeout 10m ./app/desktop
 screenshots: deps
-	mkdir -p $(SHOTS)
+	mkdir -p $(SHOTS) $(SHOTS)/sv $(SHOTS)/de
 	$(GUI_TOUR) -shots $(abspath $(SHOTS))
+	$(GUI_TOUR) -lang sv -shots $(abspath $(SHOTS))/sv
+	$(GUI_TOUR) -lang de -shots $(abspath $(SHOTS))/de
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -52,6 +54,7 @@ lint:
 test: deps lint build
 	$(GO) test -count=1 -timeout 20m ./...
 	$(GUI_TOUR)
+	$(GUI_TOUR) -lang sv
 	$(KEYRING_TESTS)
 
 # The keyring tests against a real Secret Service: gnome-keyring in a

@@ -118,8 +118,11 @@ func button(text string) func(*widget.Button) bool {
 }
 
 // shows matches a label or any drawn text that reads text.
-func shows(text string) func(fyne.CanvasObject) bool {
-	text = lang.L(text)
+func shows(text string) func(fyne.CanvasObject) bool { return showsExactly(lang.L(text)) }
+
+// showsExactly matches data as it is (a name typed in, a file name): not
+// translated.
+func showsExactly(text string) func(fyne.CanvasObject) bool {
 	return func(o fyne.CanvasObject) bool {
 		switch x := o.(type) {
 		case *widget.Label:

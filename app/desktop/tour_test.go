@@ -177,12 +177,12 @@ func TestTour(t *testing.T) {
 	shot(t, w, dir, "home")
 
 	ana.show("managefiles")
-	waitFor(t, w, "the Documents folder", shows("Documents"))
+	waitFor(t, w, "the Documents folder", showsExactly("Documents"))
 	shot(t, w, dir, "manage-files")
 
 	ana.show("getfiles")
 	openBranches(t, w, ana.home, "Documents", "Documents/Thesis")
-	waitFor(t, w, "the thesis", shows("chapter1-introduction.tex"))
+	waitFor(t, w, "the thesis", showsExactly("chapter1-introduction.tex"))
 	shot(t, w, dir, "get-files")
 	tapRowButton(t, w, "chapter1-introduction.tex", theme.HistoryIcon())
 	waitFor(t, w, "the versions", func(l *widget.Label) bool {
@@ -192,7 +192,7 @@ func TestTour(t *testing.T) {
 	fyne.DoAndWait(func() { w.Canvas().Overlays().Top().Hide() })
 
 	ana.show("settings")
-	waitFor(t, w, "the destinations", shows("Backup drive"))
+	waitFor(t, w, "the destinations", showsExactly("Backup drive"))
 	shot(t, w, dir, "settings")
 	ana.shutdown() // the old laptop is stolen
 

@@ -101,18 +101,37 @@ func fileKeys(fset *token.FileSet, f *ast.File) []Key {
 		if !ok || len(call.Args) <= fn.arg {
 			return true
 		}
-		lit, ok := call.Args[fn.arg].(*ast.BasicLit)
-		if !ok || lit.Kind != token.STRING {
+		text, ok := constString(call.Args[fn.arg])
+		if !ok {
 			return true
 		}
-		text, err := strconv.Unquote(lit.Value)
-		if err != nil {
-			return true
-		}
-		keys = append(keys, Key{Text: text, Plural: fn.plural, Where: fset.Position(lit.Pos()).String()})
+		keys = append(keys, Key{Text: text, Plural: fn.plural, Where: fset.Position(call.Args[fn.arg].Pos()).String()})
 		return true
 	})
 	return keys
+}
+
+// constString is the text of a string literal, or of literals joined with
+// + (a long text split over lines), as the compiler folds it.
+func constString(e ast.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		if e.Kind != token.STRING {
+			return "", false
+		}
+		s, err := strconv.Unquote(e.Value)
+		return s, err == nil
+	case *ast.BinaryExpr:
+		if e.Op != token.ADD {
+			return "", false
+		}
+		x, ok1 := constString(e.X)
+		y, ok2 := constString(e.Y)
+		return x + y, ok1 && ok2
+	case *ast.ParenExpr:
+		return constString(e.X)
+	}
+	return "", false
 }
 
 // Add appends texts that reach lang from outside the scanned folders (such
