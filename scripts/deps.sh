@@ -15,9 +15,10 @@ have git || need+=(git)
 [ -x /usr/bin/time ] || need+=(time)
 # Fyne's cgo build (OpenGL and X11 headers), and running the real app with
 # no screen: Xvfb, and a D-Bus session for the tray (see BUILD-NOTES); a
-# real Secret Service (gnome-keyring) for the keyring tests.
+# real Secret Service (gnome-keyring) for the keyring tests; Chromium for
+# the web pages' tests in a real browser.
 for p in pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev \
-         libxxf86vm-dev xvfb xauth x11-apps dbus gnome-keyring; do
+         libxxf86vm-dev xvfb xauth x11-apps dbus gnome-keyring chromium; do
   pkg_missing "$p" && need+=("$p")
 done
 

@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/smtp"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cairnbackup/cairn/engine/server"
 	"github.com/cairnbackup/cairn/engine/server/tlscert"
+	"github.com/cairnbackup/cairn/engine/server/web"
 )
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
@@ -26,6 +29,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs.Var(&grace, "grace", "how long deleted objects stay in the trash")
 	maxObject := sizeFlag{v: 256 << 20}
 	fs.Var(&maxObject, "max-object", "the largest object accepted")
+	webOn := fs.Bool("web", true, "serve the web pages (restore from a browser, administration) under /web/")
+	smtpAddr := fs.String("smtp", "", "mail relay HOST:PORT for backup alerts (CAIRN_SERVER_SMTP_USER and _PASSWORD sign in)")
+	smtpFrom := fs.String("smtp-from", "", "the sender address of backup alerts")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -61,8 +67,25 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := data.Records.SetSetting(ctx, server.SettingGrace, grace.v.String()); err != nil {
 		return err
 	}
-	srv, err := server.New(server.Options{Vault: data.Vault, Logger: log, Now: e.now, HashParams: e.hashParams(),
-		MaxObject: maxObject.v, Grace: grace.v})
+	if (*smtpAddr == "") != (*smtpFrom == "") {
+		return usageErr("give both --smtp and --smtp-from, or neither")
+	}
+	opts := server.Options{Vault: data.Vault, Logger: log, Now: e.now, HashParams: e.hashParams(),
+		MaxObject: maxObject.v, Grace: grace.v}
+	if *webOn {
+		wb, err := web.New(web.Options{Records: data.Records, Blobs: data.Blobs, Logger: log, Now: e.now,
+			HashParams: e.hashParams(), SMTP: *smtpAddr, SMTPFrom: *smtpFrom, SMTPAuth: smtpAuth(e, *smtpAddr)})
+		if err != nil {
+			return err
+		}
+		opts.Web = wb.Mount
+		webCtx, stopWeb := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		wg.Go(func() { wb.Run(webCtx) })
+		defer wg.Wait()
+		defer stopWeb()
+	}
+	srv, err := server.New(opts)
 	if err != nil {
 		return err
 	}
@@ -95,4 +118,14 @@ func serverCert(e *env, log *slog.Logger, dir, certFile, keyFile string, hosts [
 			" (every client then has to accept the new fingerprint)", "hosts", strings.Join(missing, ","))
 	}
 	return cert, nil
+}
+
+// smtpAuth signs in to the mail relay when CAIRN_SERVER_SMTP_USER is set.
+func smtpAuth(e *env, addr string) smtp.Auth {
+	user := e.getenv("CAIRN_SERVER_SMTP_USER")
+	if user == "" {
+		return nil
+	}
+	host, _, _ := net.SplitHostPort(addr)
+	return smtp.PlainAuth("", user, e.getenv("CAIRN_SERVER_SMTP_PASSWORD"), host)
 }

@@ -13,7 +13,7 @@ import (
 
 func cmdUser(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return usageErr("user needs a subcommand: add, list, passwd, quota, devices, disable or enable")
+		return usageErr("user needs a subcommand: add, list, passwd, quota, devices, disable, enable or admin")
 	}
 	sub, args := args[0], args[1:]
 	switch sub {
@@ -23,7 +23,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		return userList(ctx, e, args)
 	case "passwd":
 		return userPasswd(ctx, e, args)
-	case "quota", "devices", "disable", "enable":
+	case "quota", "devices", "disable", "enable", "admin":
 		return userChange(ctx, e, sub, args)
 	}
 	return usageErr("unknown subcommand user %s", sub)
@@ -155,9 +155,9 @@ func userChange(ctx context.Context, e *env, sub string, args []string) error {
 	if err != nil {
 		return err
 	}
-	want := map[string]int{"quota": 2, "devices": 2, "disable": 1, "enable": 1}[sub]
+	want := map[string]int{"quota": 2, "devices": 2, "disable": 1, "enable": 1, "admin": 2}[sub]
 	what := map[string]string{"quota": "a user name and a size", "devices": "a user name and a number",
-		"disable": "a user name", "enable": "a user name"}[sub]
+		"disable": "a user name", "enable": "a user name", "admin": "a user name and on or off"}[sub]
 	if err := wantArgs(pos, want, what); err != nil {
 		return err
 	}
@@ -183,6 +183,15 @@ func userChange(ctx context.Context, e *env, sub string, args []string) error {
 	case "disable", "enable":
 		off := sub == "disable"
 		c.Disabled, done = &off, name+" is "+sub+"d"
+	case "admin":
+		if pos[1] != "on" && pos[1] != "off" {
+			return usageErr("user admin %s: say on or off, not %q", name, pos[1])
+		}
+		on := pos[1] == "on"
+		c.Admin, done = &on, name+" is an administrator"
+		if !on {
+			done = name + " is not an administrator"
+		}
 	}
 	data, err := e.openData(ctx, *dataFlag)
 	if err != nil {

@@ -73,7 +73,8 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"serve", []string{"serve --data DIR [--listen ADDR] [--tls-cert F --tls-key F] [--host NAME]... [--grace 720h] [--max-object 256MiB]"}, cmdServe},
+		{"serve", []string{"serve --data DIR [--listen ADDR] [--tls-cert F --tls-key F] [--host NAME]... [--grace 720h] [--max-object 256MiB]",
+			"      [--web=false] [--smtp HOST:PORT --smtp-from ADDRESS]   web pages at /web/; backup alerts by email"}, cmdServe},
 		{"user", []string{
 			"user add NAME [--password-file F] [--quota SIZE] [--devices N] [--admin]",
 			"user list",
@@ -81,6 +82,7 @@ func commands() []command {
 			"user quota NAME SIZE",
 			"user devices NAME N",
 			"user disable NAME | user enable NAME",
+			"user admin NAME on|off          administrators use the web pages' Administration",
 		}, cmdUser},
 		{"device", []string{
 			"device list [NAME]            devices (of a user), with last upload and size",

@@ -1,11 +1,14 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
 	"runtime"
+	"strconv"
 	"time"
 
 	"github.com/cairnbackup/cairn/engine/server/passhash"
@@ -71,6 +74,11 @@ type Options struct {
 	ReadHeaderTimeout time.Duration
 	IdleTimeout       time.Duration
 	MaxHeaderBytes    int
+
+	// Web, when set, serves the browser pages (package server/web) under
+	// /web/, and / sends browsers there. It is given the API's password
+	// check, so that a browser's sign-ins share its limits and delays.
+	Web func(check SigninCheck) http.Handler
 }
 
 func (o *Options) applyDefaults() {
@@ -173,6 +181,10 @@ func (s *Server) routes() *http.ServeMux {
 		m.HandleFunc(p, s.methodNotAllowed)
 	}
 	s.escrowRoutes(m)
+	if s.o.Web != nil {
+		m.Handle("/web/", s.o.Web(s.checkSignin))
+		m.Handle("GET /{$}", http.RedirectHandler("/web/", http.StatusSeeOther))
+	}
 	m.HandleFunc("/", s.notFound)
 	return m
 }
@@ -189,3 +201,40 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	s.fail(w, r, &apiError{http.StatusMethodNotAllowed, "bad_request", r.Method + " is not allowed here"})
 }
+
+// SigninCheck checks a password as POST /api/v1/signin does: the same
+// limits per user name and per address, the same delay after a failure. A
+// refusal is a *SigninRefused.
+type SigninCheck func(r *http.Request, user, password string) (records.User, error)
+
+// SigninRefused is a refused sign-in: the API's code ("credentials",
+// "rate_limited", "disabled", "internal"), its words, and the wait of
+// "rate_limited".
+type SigninRefused struct {
+	Code, Message string
+	RetryAfter    time.Duration
+}
+
+func (e *SigninRefused) Error() string { return e.Message }
+
+// checkSignin is signedIn with its answer captured instead of sent.
+func (s *Server) checkSignin(r *http.Request, user, password string) (records.User, error) {
+	c := &captured{h: http.Header{}}
+	if u, ok := s.signedIn(c, r, user, password); ok {
+		return u, nil
+	}
+	var e struct{ Error, Code string }
+	json.Unmarshal(c.body.Bytes(), &e)
+	secs, _ := strconv.Atoi(c.h.Get("Retry-After"))
+	return records.User{}, &SigninRefused{Code: e.Code, Message: e.Error, RetryAfter: time.Duration(secs) * time.Second}
+}
+
+// captured is an answer kept instead of sent.
+type captured struct {
+	h    http.Header
+	body bytes.Buffer
+}
+
+func (c *captured) Header() http.Header         { return c.h }
+func (c *captured) Write(p []byte) (int, error) { return c.body.Write(p) }
+func (c *captured) WriteHeader(int)             {}

@@ -79,6 +79,37 @@ var migrations = [][]string{
 			updated         BIGINT NOT NULL
 		)`,
 	},
+	// 3: the web pages (records/web.go): browser sessions, the audit log,
+	// backup alerts sent, and an email address per user.
+	{
+		`CREATE TABLE web_sessions (
+			hash      TEXT    PRIMARY KEY,
+			user_id   INTEGER NOT NULL REFERENCES users(id),
+			created   BIGINT  NOT NULL,
+			last_used BIGINT  NOT NULL,
+			addr      TEXT    NOT NULL,
+			zone      TEXT    NOT NULL DEFAULT ''
+		)`,
+		`CREATE INDEX web_sessions_user ON web_sessions(user_id)`,
+		`CREATE TABLE audit (
+			id     INTEGER PRIMARY KEY,
+			at     BIGINT  NOT NULL,
+			actor  TEXT    NOT NULL,
+			action TEXT    NOT NULL,
+			target TEXT    NOT NULL,
+			detail TEXT    NOT NULL,
+			addr   TEXT    NOT NULL
+		)`,
+		`CREATE INDEX audit_at ON audit(at)`,
+		`CREATE TABLE backup_alerts (
+			device_id   TEXT    NOT NULL REFERENCES devices(id),
+			level       INTEGER NOT NULL,
+			last_upload BIGINT  NOT NULL,
+			sent        BIGINT  NOT NULL,
+			PRIMARY KEY (device_id, level)
+		)`,
+		`ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT ''`,
+	},
 }
 
 // SchemaVersion is the schema this code writes.

@@ -1,0 +1,146 @@
+package webarchive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/index"
+	"github.com/cairnbackup/cairn/engine/repo"
+	"github.com/cairnbackup/cairn/engine/store"
+)
+
+// Errors of an Archive, beside the engine's (engine.ErrWrongPassword,
+// engine.ErrNotFound, engine.ErrDamaged, engine.ErrNoArchive).
+var (
+	// ErrClosed: the archive was closed (signed out, or idle too long); a
+	// download in flight stops at its next chunk.
+	ErrClosed = errors.New("the archive is closed: unlock it again")
+	// ErrTooLarge: a folder is larger than the download cap.
+	ErrTooLarge = errors.New("the folder is too large to download at once")
+	// ErrNotFile: the path is a folder, a link or a special file, which have
+	// no content to download.
+	ErrNotFile = errors.New("not a file")
+)
+
+// maxChunk bounds the chunk size believed whatever the archive's
+// configuration says (its chunker makes 2 MiB at most).
+const maxChunk = 64 << 20
+
+// dest is the archive's number in its own in-memory index (the index holds
+// one archive).
+const dest index.Dest = 1
+
+// Archive is one device's archive, unlocked, in memory: its index (paths,
+// versions, chunk locations) and its keys, for the session of one person.
+// Nothing of it is written to disk. Safe for concurrent use; Close forgets
+// it.
+type Archive struct {
+	mu     sync.RWMutex
+	st     *state // nil once closed
+	closed atomic.Bool
+
+	damaged []string // packs whose table could not be read
+	took    time.Duration
+}
+
+// state is what Close forgets.
+type state struct {
+	src     store.Backend
+	r       *repo.Repo
+	ix      *index.Index
+	kv      *memKV
+	workers sync.Pool // *repo.Worker: sealers and decompressors, one per goroutine at a time
+	maxRaw  uint32    // the largest chunk the archive's chunker makes
+
+	topsOnce sync.Once
+	tops     []string // paths with no recorded ancestor, ever
+	topsErr  error
+}
+
+// Open unlocks the archive in src with password and reads its index into
+// memory: the key files are tried, the master key unwrapped, and every pack
+// table and version segment read (repo.Sync into an in-memory index.KV).
+// A wrong password gives an error wrapping engine.ErrWrongPassword, a
+// source without an archive engine.ErrNoArchive, a damaged segment an
+// error naming it that wraps engine.ErrDamaged. Packs whose table is
+// damaged are left out (their files fail to download) and listed by
+// Damaged.
+//
+// password is not kept (the caller zeroes its copy); the master key is
+// zeroed as soon as the sub-keys are derived. Open costs one Argon2id
+// derivation (64 MiB, about 0.1 s) per key file tried: callers bound how
+// many run at once.
+func Open(ctx context.Context, src store.Backend, password []byte) (*Archive, error) {
+	start := time.Now()
+	if _, ok, err := repo.Exists(ctx, src); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, fmt.Errorf("%s holds no Cairn archive: %w", src.Location(), engine.ErrNoArchive)
+	}
+	master, err := repo.Unlock(ctx, src, password)
+	if err != nil {
+		return nil, err
+	}
+	kv := newMemKV()
+	ix := index.New(kv)
+	r, err := repo.Open(ctx, src, master, ix, dest)
+	clear(master[:])
+	if err != nil {
+		ix.Close()
+		return nil, err
+	}
+	rep, err := r.Sync(ctx)
+	if err != nil {
+		ix.Close()
+		return nil, fmt.Errorf("read the archive of %s: %w", src.Location(), err)
+	}
+	kv.freeze()
+	st := &state{src: src, r: r, ix: ix, kv: kv, maxRaw: uint32(min(max(r.Config().Chunker.Max, 0), maxChunk))}
+	st.workers.New = func() any { return r.NewWorker() }
+	return &Archive{st: st, damaged: rep.DamagedPacks, took: time.Since(start)}, nil
+}
+
+// Close forgets the archive: its index and its keys. Calls after it (and
+// downloads in flight, at their next chunk) fail with ErrClosed. It does
+// not wait for them, and it does not close the source.
+func (a *Archive) Close() {
+	a.closed.Store(true)
+	a.mu.Lock()
+	st := a.st
+	a.st = nil
+	a.mu.Unlock()
+	if st != nil {
+		st.kv.Close()
+	}
+}
+
+// Damaged lists the packs whose table could not be read when the archive
+// was opened: files with data in them cannot be downloaded.
+func (a *Archive) Damaged() []string { return append([]string(nil), a.damaged...) }
+
+// Took is how long Open took.
+func (a *Archive) Took() time.Duration { return a.took }
+
+// state returns the open state, or ErrClosed.
+func (a *Archive) state() (*state, error) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.st == nil {
+		return nil, ErrClosed
+	}
+	return a.st, nil
+}
+
+// alive reports ErrClosed once Close has been called: long operations
+// check it between steps.
+func (a *Archive) alive() error {
+	if a.closed.Load() {
+		return ErrClosed
+	}
+	return nil
+}
