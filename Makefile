@@ -7,7 +7,7 @@ GO ?= go
 
 GO_SOURCES := $(shell find . -name '*.go' -not -path './.bench/*' -not -path './dist/*' 2>/dev/null) go.mod go.sum
 
-.PHONY: all build run screenshots bench-latency test test-unit test-e2e lint deps bench bench-unit clean
+.PHONY: all build run screenshots bench-latency installers installers-windows test-installers check-installers-windows test test-unit test-e2e lint deps bench bench-unit clean
 
 all: build
 
@@ -82,6 +82,30 @@ bench-latency: deps
 
 bench-unit:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./engine/...
+
+# Installers into dist/ (installers/README.md): Linux .deb/.rpm and the
+# fyne tarball, the server's static binary, systemd unit and .deb, and the
+# Windows setup (about 7 minutes cold). macOS: .github/workflows/macos.yml.
+INSTALLER_VERSION ?= $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+installers: deps installers-windows
+	bash installers/linux/build.sh $(INSTALLER_VERSION) dist
+	bash installers/server/build.sh $(INSTALLER_VERSION) dist
+
+# WINDOWS_CERT=cert.pfx (password in CAIRN_SIGN_PASSWORD) signs; without it, unsigned.
+installers-windows:
+	bash installers/windows/build.sh $(INSTALLER_VERSION) dist $(WINDOWS_CERT)
+
+check-installers-windows: installers-windows
+	bash installers/windows/check.sh dist
+
+# As root on Debian/Ubuntu: installs the .deb packages for real, starts the
+# installed app under Xvfb (screenshot in dist/), removes them cleanly.
+# .ci/run calls it after make test.
+test-installers: deps
+	bash installers/linux/build.sh $(INSTALLER_VERSION) dist
+	bash installers/server/build.sh $(INSTALLER_VERSION) dist
+	bash installers/linux/test-deb.sh dist/installed-deb.png
+	bash installers/server/test-deb.sh
 
 clean:
 	rm -rf bin dist

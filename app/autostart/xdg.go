@@ -9,11 +9,17 @@ import (
 	"strings"
 )
 
-// entryName is the autostart entry's file name.
-const entryName = "cairn.desktop"
+// entryName is the autostart entry's file name: the same as the system-wide
+// entry the Linux packages install in /etc/xdg/autostart, so that a
+// person's own entry replaces it (XDG: a user entry of the same name wins)
+// and Cairn is never started twice. legacyName is an earlier name, removed.
+const (
+	entryName  = "org.cairnbackup.cairn.desktop"
+	legacyName = "cairn.desktop"
+)
 
-// entryPath is $XDG_CONFIG_HOME/autostart/cairn.desktop, read at every call.
-func entryPath() (string, error) {
+// userDir is $XDG_CONFIG_HOME/autostart, read at every call.
+func userDir() (string, error) {
 	dir := os.Getenv("XDG_CONFIG_HOME")
 	if dir == "" || !filepath.IsAbs(dir) { // the spec says to ignore a relative one
 		home, err := os.UserHomeDir()
@@ -22,26 +28,68 @@ func entryPath() (string, error) {
 		}
 		dir = filepath.Join(home, ".config")
 	}
-	return filepath.Join(dir, "autostart", entryName), nil
+	return filepath.Join(dir, "autostart"), nil
 }
 
-// entry is the Desktop Entry that runs command.
+func entryPath() (string, error) {
+	dir, err := userDir()
+	return filepath.Join(dir, entryName), err
+}
+
+// systemEntry is the package's system-wide entry ($XDG_CONFIG_DIRS, by
+// default /etc/xdg), or "" when there is none.
+func systemEntry() string {
+	dirs := os.Getenv("XDG_CONFIG_DIRS")
+	if dirs == "" {
+		dirs = "/etc/xdg"
+	}
+	for _, d := range filepath.SplitList(dirs) {
+		p := filepath.Join(d, "autostart", entryName)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// entry is the Desktop Entry that runs command. TryExec makes an entry
+// left behind after Cairn was removed start nothing.
 func entry(command []string) []byte {
 	return []byte("[Desktop Entry]\n" +
 		"Type=Application\n" +
 		"Name=" + DisplayName + "\n" +
 		"Comment=Continuous backup\n" +
+		"TryExec=" + stringValue.Replace(command[0]) + "\n" +
 		"Exec=" + execValue(command) + "\n" +
 		"Terminal=false\n" +
 		"X-GNOME-Autostart-enabled=true\n")
 }
 
-func enable(command []string) error {
+// hiddenEntry turns the system-wide entry off for this person.
+var hiddenEntry = []byte("[Desktop Entry]\nType=Application\nName=" + DisplayName + "\nHidden=true\n")
+
+func enable(command []string) error { return writeEntry(entry(command)) }
+
+// disable removes this person's entry, and where the packages installed a
+// system-wide one, hides it for this person.
+func disable() error {
+	if systemEntry() != "" {
+		return writeEntry(hiddenEntry)
+	}
+	removeLegacy()
 	path, err := entryPath()
 	if err != nil {
 		return err
 	}
-	want := entry(command)
+	return os.Remove(path)
+}
+
+func writeEntry(want []byte) error {
+	removeLegacy()
+	path, err := entryPath()
+	if err != nil {
+		return err
+	}
 	if have, err := os.ReadFile(path); err == nil && bytes.Equal(have, want) {
 		return nil
 	}
@@ -55,17 +103,15 @@ func enable(command []string) error {
 	return os.Rename(tmp, path)
 }
 
-func disable() error {
-	path, err := entryPath()
-	if err != nil {
-		return err
+func removeLegacy() {
+	if dir, err := userDir(); err == nil {
+		os.Remove(filepath.Join(dir, legacyName))
 	}
-	return os.Remove(path)
 }
 
-// enabled reads the entry: it is there, and the desktop's own settings
-// (which write Hidden=true or X-GNOME-Autostart-enabled=false) did not turn
-// it off.
+// enabled reads the entry in force (this person's, else the system's): it
+// is there, and the desktop's own settings (which write Hidden=true or
+// X-GNOME-Autostart-enabled=false) did not turn it off.
 func enabled() bool {
 	path, err := entryPath()
 	if err != nil {
@@ -73,7 +119,12 @@ func enabled() bool {
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return false
+		if sys := systemEntry(); sys != "" {
+			b, err = os.ReadFile(sys)
+		}
+		if err != nil {
+			return false
+		}
 	}
 	for line := range strings.Lines(string(b)) {
 		switch strings.ReplaceAll(strings.TrimSpace(line), " ", "") {

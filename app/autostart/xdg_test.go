@@ -15,8 +15,9 @@ func configHome(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv("XDG_CONFIG_DIRS", filepath.Join(t.TempDir(), "xdg")) // no system entry
 	t.Setenv("APPIMAGE", "")
-	return filepath.Join(dir, "autostart", "cairn.desktop")
+	return filepath.Join(dir, "autostart", "org.cairnbackup.cairn.desktop")
 }
 
 // execLine is the entry's Exec line.
@@ -165,5 +166,41 @@ func TestAppImageStartsTheImage(t *testing.T) {
 	}
 	if got, want := execLine(t, path), image+" --hidden"; got != want {
 		t.Errorf("Exec=%s, want Exec=%s", got, want)
+	}
+}
+
+// TestPackagesSystemEntry: with the packages' system-wide entry, turning
+// start at login off hides it for this person, on again replaces it with
+// this person's (never two starts), and an old entry name goes away.
+func TestPackagesSystemEntry(t *testing.T) {
+	path := configHome(t)
+	sys := filepath.Join(t.TempDir(), "etc-xdg")
+	t.Setenv("XDG_CONFIG_DIRS", sys)
+	os.MkdirAll(filepath.Join(sys, "autostart"), 0o755)
+	os.WriteFile(filepath.Join(sys, "autostart", "org.cairnbackup.cairn.desktop"),
+		[]byte("[Desktop Entry]\nType=Application\nName=Cairn\nExec=cairn --hidden\n"), 0o644)
+	legacy := filepath.Join(filepath.Dir(path), "cairn.desktop")
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	os.WriteFile(legacy, []byte("[Desktop Entry]\nExec=/old/cairn --hidden\n"), 0o644)
+	if !Enabled() {
+		t.Fatal("the system entry starts Cairn, yet Enabled says no")
+	}
+	if err := Sync(false); err != nil {
+		t.Fatal(err)
+	}
+	if Enabled() {
+		t.Fatal("still enabled after turning it off")
+	}
+	if b, _ := os.ReadFile(path); !strings.Contains(string(b), "Hidden=true") {
+		t.Fatalf("the system entry is not hidden for this person:\n%s", b)
+	}
+	if _, err := os.Stat(legacy); !os.IsNotExist(err) {
+		t.Fatal("the old entry is still there: Cairn would start twice")
+	}
+	if err := Sync(true); err != nil {
+		t.Fatal(err)
+	}
+	if !Enabled() || !strings.Contains(execLine(t, path), "--hidden") {
+		t.Fatal("turned on again, this person's entry does not start Cairn hidden")
 	}
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/cairnbackup/cairn/app/autostart"
 	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/device"
 	"github.com/cairnbackup/cairn/engine/service"
@@ -183,7 +184,11 @@ func (d *App) open(page string) {
 }
 
 func (d *App) showFirstRun() {
-	d.first = firstrun.New(d.window, firstrun.Deps{Engine: d.dev, KDF: d.opts.KDF, UserHome: d.opts.UserHome,
+	preset, _, err := config.LoadPreset(config.PresetPath(runtime.GOOS)) // IT's server and exclusions
+	if err != nil {
+		fyne.LogError("the organisation's preset is not used", err)
+	}
+	d.first = firstrun.New(d.window, firstrun.Deps{Engine: d.dev, KDF: d.opts.KDF, UserHome: d.opts.UserHome, Preset: preset,
 		OnFinished: func() {
 			d.first = nil
 			d.showMain("home")

@@ -29,6 +29,11 @@ type Deps struct {
 	// KDF is the key derivation cost of a new archive: crypt.DefaultKDF in
 	// the app, crypt.TestKDF in tests.
 	KDF crypt.KDFParams
+	// Preset is the organisation's (config.LoadPreset): the server form
+	// starts with its address and fingerprint, which cannot be changed,
+	// and its key option and escrow chosen. The zero Preset changes
+	// nothing.
+	Preset config.Preset
 	// Do runs f on the UI thread; nil means fyne.Do. Tests give a queue
 	// their own goroutine runs, because Fyne's test driver runs fyne.Do at
 	// once on the calling goroutine.

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/device"
 )
 
@@ -36,9 +37,28 @@ func NewServerForm(w fyne.Window, d Deps, onAdded OnAdded) *Form {
 	f.width, f.height = 760, 600
 	f.prepare = func() (job, bool) { return s.prepare(f) }
 	f.server = s
+	s.usePreset(d.Preset)
 	s.key.changed = func() { s.layout(); f.relayout() }
 	s.layout()
 	return f
+}
+
+// usePreset fills the fields the organisation set, and locks the server's
+// address and fingerprint: they are IT's to choose, and a person should not
+// be talked into typing another server's.
+func (s *serverFields) usePreset(p config.Preset) {
+	if p.Server != "" {
+		s.address.SetText(p.Server)
+		s.address.Disable()
+	}
+	if p.Fingerprint != "" {
+		s.fingerprint.SetText(p.Fingerprint)
+		s.fingerprint.Disable()
+	}
+	if p.Key != "" {
+		s.key.choose(device.KeyMode(p.Key))
+	}
+	s.key.escrow.SetChecked(p.Escrow)
 }
 
 // layout makes the form's rows again: the sign-in, then the key choice,

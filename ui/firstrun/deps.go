@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/selection"
 	"github.com/cairnbackup/cairn/ui/destform"
@@ -19,9 +20,11 @@ type Engine interface {
 	destform.Engine
 	replace.Engine
 	// Selection and AddFiles select the home folder of a new computer,
-	// unless something is selected already.
+	// unless something is selected already; SetSelection adds the
+	// organisation's exclusions.
 	Selection() selection.Selection
 	AddFiles(paths ...string) error
+	SetSelection(s selection.Selection) error
 }
 
 // Deps are what the first run needs from the app.
@@ -33,6 +36,11 @@ type Deps struct {
 	// UserHome is the person's home folder (an OS path), selected for
 	// backup on a new computer.
 	UserHome string
+	// Preset is the organisation's (config.LoadPreset): with a server in
+	// it, a new computer is offered that server, its address and
+	// fingerprint filled in and locked; its exclusions join the defaults
+	// of a new computer's selection. The zero Preset changes nothing.
+	Preset config.Preset
 	// OnFinished is called once there is a destination and a selection
 	// (or the replace wizard finished): the app starts the first backup
 	// and shows Home.

@@ -30,7 +30,7 @@ type destPage struct {
 // showDestination shows the forms, the drive's first.
 func (s *Screen) showDestination() {
 	p := &destPage{s: s, holder: container.NewStack()}
-	fd := destform.Deps{Engine: s.deps.Engine, KDF: s.deps.KDF, Do: s.deps.Do}
+	fd := destform.Deps{Engine: s.deps.Engine, KDF: s.deps.KDF, Preset: s.deps.Preset, Do: s.deps.Do}
 	p.folder = destform.NewFolderForm(s.w, fd, p.added)
 	p.server = destform.NewServerForm(s.w, fd, p.added)
 	p.folder.OnBusy, p.server.OnBusy = p.setBusy, p.setBusy
@@ -50,7 +50,11 @@ func (s *Screen) showDestination() {
 	})
 	p.submit = widget.NewButton("", func() { p.form.Submit() })
 	p.submit.Importance = widget.HighImportance
-	p.kind.SetSelected(drive)
+	if s.deps.Preset.Server != "" { // the organisation's server first
+		p.kind.SetSelected(server)
+	} else {
+		p.kind.SetSelected(drive)
+	}
 	s.dest = p
 	content := container.NewBorder(container.NewVBox(p.kind, widget.NewSeparator()), nil, nil, nil,
 		container.NewVScroll(p.holder))
@@ -79,15 +83,19 @@ func (p *destPage) setBusy(busy bool) {
 }
 
 // added selects the home folder when nothing is selected (the engine's
-// fresh configuration has the default exclusions already), then hands
-// over to the app, which starts the first backup.
+// fresh configuration has the default exclusions already) and adds the
+// organisation's exclusions to those, then hands over to the app, which
+// starts the first backup.
 func (p *destPage) added(string, device.AddResult) {
-	eng, home, do := p.s.deps.Engine, p.s.deps.UserHome, p.s.deps.do
+	eng, home, do, preset := p.s.deps.Engine, p.s.deps.UserHome, p.s.deps.do, p.s.deps.Preset
 	p.setBusy(true)
 	go func() {
 		var err error
 		if len(eng.Selection().Include) == 0 && home != "" {
 			err = eng.AddFiles(home)
+		}
+		if err == nil && len(preset.Exclude) > 0 {
+			err = eng.SetSelection(preset.AddExclusions(eng.Selection()))
 		}
 		do(func() {
 			p.setBusy(false)

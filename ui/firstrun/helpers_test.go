@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/device"
 	"github.com/cairnbackup/cairn/i18n"
@@ -71,6 +72,7 @@ type harness struct {
 	dev      *device.Device
 	s        *Screen
 	finished int
+	preset   config.Preset // the organisation's, given to New
 }
 
 func newHarness(t *testing.T) *harness {
@@ -103,7 +105,7 @@ func (h *harness) openDevice() {
 func (h *harness) open() {
 	h.w = test.NewTempWindow(h.t, nil)
 	h.w.Resize(uitest.Size)
-	h.s = New(h.w, Deps{Engine: h.dev, KDF: crypt.TestKDF, UserHome: h.home, Do: h.q.Do,
+	h.s = New(h.w, Deps{Engine: h.dev, KDF: crypt.TestKDF, UserHome: h.home, Preset: h.preset, Do: h.q.Do,
 		OnFinished: func() { h.finished++ }})
 	h.w.SetContent(h.s.Object())
 	h.s.Shown()
