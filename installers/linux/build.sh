@@ -131,8 +131,13 @@ done
 # Fyne's tarball reads FyneApp.toml at the repository's root; it packages
 # the binary built above rather than building its own.
 say "packaging the tarball (fyne package)"
-(cd "$stage" && fyne package -os linux -release --src "$root" --exe "$stage/cairn" >"$stage/fyne.log" 2>&1) ||
-  { cat "$stage/fyne.log" >&2; die "fyne package"; }
+# fyne package counts builds in FyneApp.toml's Build: keep the tracked file
+# as it was, so a build leaves the working tree clean.
+cp "$root/FyneApp.toml" "$stage/FyneApp.toml.orig"
+rc=0
+(cd "$stage" && fyne package -os linux -release --src "$root" --exe "$stage/cairn" >"$stage/fyne.log" 2>&1) || rc=$?
+cp "$stage/FyneApp.toml.orig" "$root/FyneApp.toml"
+[ $rc -eq 0 ] || { cat "$stage/fyne.log" >&2; die "fyne package"; }
 mv "$stage/Cairn.tar.xz" "$out/cairn_${version}_linux_${arch}.tar.xz"
 
 deb=$out/cairn_${version}-1_${arch}.deb
