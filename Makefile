@@ -52,7 +52,7 @@ lint:
 
 # Everything CI runs. Long soaks and benchmarks have their own targets.
 test: deps lint build
-	CAIRN_TEST_BROWSER=1 $(GO) test -count=1 -timeout 20m ./...
+	CAIRN_TEST_BROWSER=1 CAIRN_TEST_S3=1 CAIRN_TEST_POSTGRES=1 $(GO) test -count=1 -timeout 20m ./...
 	$(GUI_TOUR)
 	$(GUI_TOUR) -lang sv
 	$(KEYRING_TESTS)

@@ -16,9 +16,10 @@ have git || need+=(git)
 # Fyne's cgo build (OpenGL and X11 headers), and running the real app with
 # no screen: Xvfb, and a D-Bus session for the tray (see BUILD-NOTES); a
 # real Secret Service (gnome-keyring) for the keyring tests; Chromium for
-# the web pages' tests in a real browser.
+# the web pages' tests in a real browser; PostgreSQL for the server's records
+# at organisation scale (tests run a private cluster).
 for p in pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev \
-         libxxf86vm-dev xvfb xauth x11-apps dbus gnome-keyring chromium; do
+         libxxf86vm-dev xvfb xauth x11-apps dbus gnome-keyring chromium postgresql; do
   pkg_missing "$p" && need+=("$p")
 done
 
@@ -33,4 +34,12 @@ fi
 if ! have go && [ ! -x /usr/local/go/bin/go ]; then
   echo "deps: Go is missing: install Go 1.26 (https://go.dev/dl) into /usr/local/go" >&2
   exit 1
+fi
+
+# An S3-compatible server for the server's tests (versitygw, Apache-2.0;
+# Debian has none): built once from the Go module proxy into .cache/tools.
+cd "$(dirname "$0")/.."
+if ! have versitygw && [ ! -x .cache/tools/bin/versitygw ]; then
+  echo "deps: building versitygw (S3-compatible server for tests) into .cache/tools/bin (about a minute)"
+  PATH="/usr/local/go/bin:$PATH" GOBIN="$PWD/.cache/tools/bin" go install github.com/versity/versitygw/cmd/versitygw@v1.8.0
 fi

@@ -32,6 +32,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	webOn := fs.Bool("web", true, "serve the web pages (restore from a browser, administration) under /web/")
 	smtpAddr := fs.String("smtp", "", "mail relay HOST:PORT for backup alerts (CAIRN_SERVER_SMTP_USER and _PASSWORD sign in)")
 	smtpFrom := fs.String("smtp-from", "", "the sender address of backup alerts")
+	db := fs.String("db", "", "the records: a postgres:// URL or a SQLite file (default: records.db in the data folder; also CAIRN_SERVER_DB)")
+	blobsSpec := fs.String("blobs", "", "the objects: s3://BUCKET[/PREFIX]?endpoint=HOST:PORT or a folder (default: the data folder; also CAIRN_SERVER_BLOBS)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -47,7 +49,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	data, err := server.OpenData(ctx, dir, e.now, log)
+	if *db == "" {
+		*db = e.getenv("CAIRN_SERVER_DB")
+	}
+	if *blobsSpec == "" {
+		*blobsSpec = e.getenv("CAIRN_SERVER_BLOBS")
+	}
+	data, err := server.OpenDataWith(ctx, dir, *db, *blobsSpec, e.now, log)
 	if err != nil {
 		return err
 	}
@@ -73,7 +81,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	opts := server.Options{Vault: data.Vault, Logger: log, Now: e.now, HashParams: e.hashParams(),
 		MaxObject: maxObject.v, Grace: grace.v}
 	if *webOn {
-		wb, err := web.New(web.Options{Records: data.Records, Blobs: data.Blobs, Logger: log, Now: e.now,
+		wb, err := web.New(web.Options{Records: data.Records, Blobs: data.Objects, Logger: log, Now: e.now,
 			HashParams: e.hashParams(), SMTP: *smtpAddr, SMTPFrom: *smtpFrom, SMTPAuth: smtpAuth(e, *smtpAddr)})
 		if err != nil {
 			return err

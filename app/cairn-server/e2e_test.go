@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/cairnbackup/cairn/engine/server/tlscert"
+	"github.com/cairnbackup/cairn/internal/testservers"
 )
 
 // The command line is tested as administrators and clients use it: the real
@@ -38,6 +39,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	testservers.StopPostgres()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

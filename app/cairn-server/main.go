@@ -93,6 +93,7 @@ func commands() []command {
 			"trash restore NAME [--device ID] [--since TIME]   undo deletions",
 		}, cmdTrash},
 		{"escrow", escrowSummary, cmdEscrow},
+		{"migrate", migrateSummary, cmdMigrate},
 		{"check", []string{"check [--dry-run] [--forget-missing]   records and files agree (fixes what is safe)"}, cmdCheck},
 		{"fingerprint", []string{"fingerprint [--tls-cert F]    the SHA-256 fingerprint of the server's certificate"}, cmdFingerprint},
 	}
@@ -222,7 +223,9 @@ func (e *env) openData(ctx context.Context, flagValue string) (*server.Data, err
 	if err != nil {
 		return nil, err
 	}
-	return server.OpenData(ctx, dir, e.now, e.logger(slog.LevelWarn))
+	// A server on PostgreSQL and S3 (docs/SCALING.md) gives its stores to
+	// the administration commands the way `serve` takes them by default.
+	return server.OpenDataWith(ctx, dir, e.getenv("CAIRN_SERVER_DB"), e.getenv("CAIRN_SERVER_BLOBS"), e.now, e.logger(slog.LevelWarn))
 }
 
 // userName checks a user name argument.

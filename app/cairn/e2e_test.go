@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/cairnbackup/cairn/internal/testservers"
 	"github.com/cairnbackup/cairn/internal/testtree"
 )
 
@@ -37,6 +38,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	testservers.StopPostgres()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

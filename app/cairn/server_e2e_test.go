@@ -38,6 +38,8 @@ type server struct {
 	data, addr  string
 	url, finger string
 	cmd         *exec.Cmd
+	extra       []string // more serve flags (--db, --blobs, …)
+	env         []string // more environment for admin commands (CAIRN_SERVER_DB, …)
 }
 
 // freePort returns a port nobody listens on (so a server can be restarted on it).
@@ -64,7 +66,7 @@ var fingerprintLine = regexp.MustCompile(`fingerprint: ([0-9a-f:]{95})`)
 func (s *server) start() {
 	t := s.t
 	t.Helper()
-	s.cmd = exec.Command(serverBin, "serve", "--data", s.data, "--listen", s.addr, "--grace", "720h")
+	s.cmd = exec.Command(serverBin, append([]string{"serve", "--data", s.data, "--listen", s.addr, "--grace", "720h"}, s.extra...)...)
 	stdout, err := s.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +92,8 @@ func (s *server) start() {
 		select {
 		case l, ok := <-lines:
 			if !ok {
-				t.Fatal("cairn-server exited before it was ready")
+				log, _ := os.ReadFile(filepath.Join(filepath.Dir(s.data), "server.log"))
+				t.Fatalf("cairn-server exited before it was ready:\n%s", log)
 			}
 			if m := listeningLine.FindStringSubmatch(l); m != nil {
 				s.url = m[1]
@@ -131,7 +134,7 @@ func (s *server) kill9() {
 // admin runs a cairn-server command against this server's data.
 func (s *server) admin(env []string, args ...string) (string, error) {
 	cmd := exec.Command(serverBin, args...)
-	cmd.Env = append(append(os.Environ(), "CAIRN_SERVER_DATA="+s.data), env...)
+	cmd.Env = append(append(append(os.Environ(), "CAIRN_SERVER_DATA="+s.data), s.env...), env...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }

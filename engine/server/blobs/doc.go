@@ -1,8 +1,8 @@
 // Package blobs keeps the objects' bytes: the server's blob storage.
 //
 // Store is the interface; Disk keeps everything under one folder of the
-// local disk (an S3-compatible store can come later behind the same
-// interface). The records (package records) are the source of truth for
+// local disk, S3 in an S3-compatible bucket with the same layout under its
+// prefix (Open chooses by spec: a folder, or s3://BUCKET?endpoint=…). The records (package records) are the source of truth for
 // what exists; a blob store only keeps bytes where it is told, and never
 // overwrites a name.
 //
@@ -17,7 +17,7 @@
 // generations of one name can wait there), from which they can be restored
 // until purged.
 //
-// Layout of a Disk under its folder:
+// Layout of a Disk under its folder (and of S3 under its prefix):
 //
 //	objects/<device>/<kind>/<name>           packs/ sharded: packs/<2 chars>/<name>
 //	trash/<device>/<kind>/<name>@<id>        the same sharding

@@ -37,6 +37,12 @@ func NewDeviceID() string {
 func (s *SQL) RegisterDevice(ctx context.Context, userID int64, name, os string, at time.Time) (Device, error) {
 	var d Device
 	err := s.tx(ctx, func(t *txn) error {
+		// Under the lock of the user's row, the count below is the one
+		// the insert adds to: two computers signing in at once on two
+		// nodes cannot both take the last slot.
+		if err := t.lockUser(ctx, userID); err != nil {
+			return err
+		}
 		var id string
 		err := t.queryRow(ctx, `SELECT id FROM devices WHERE user_id = ? AND name = ? AND retired = 0`, userID, name).Scan(&id)
 		if err == nil {
@@ -85,7 +91,7 @@ func (s *SQL) Device(ctx context.Context, id string) (Device, error) {
 
 // Devices implements Devices.
 func (s *SQL) Devices(ctx context.Context, userID int64) ([]Device, error) {
-	rows, err := s.query(ctx, deviceSelect+`WHERE ? = 0 OR d.user_id = ?`+deviceGroup+` ORDER BY u.name, d.created, d.name, d.id`,
+	rows, err := s.query(ctx, deviceSelect+`WHERE CAST(? AS BIGINT) = 0 OR d.user_id = ?`+deviceGroup+` ORDER BY u.name, d.created, d.name, d.id`,
 		userID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("list devices: %w", err)
@@ -105,6 +111,9 @@ func (s *SQL) Devices(ctx context.Context, userID int64) ([]Device, error) {
 // AdoptDevice implements Devices.
 func (s *SQL) AdoptDevice(ctx context.Context, userID int64, id, name, os string, at time.Time) (Device, error) {
 	err := s.tx(ctx, func(t *txn) error {
+		if err := t.lockUser(ctx, userID); err != nil {
+			return err
+		}
 		var n int
 		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM devices WHERE id = ? AND user_id = ? AND retired = 0`,
 			id, userID).Scan(&n); err != nil {

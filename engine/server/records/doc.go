@@ -3,10 +3,13 @@
 // deletions) and recent failed sign-ins.
 //
 // Store is the interface the server uses; SQL implements it over
-// database/sql, today with SQLite (modernc.org/sqlite, pure Go) in WAL mode,
-// so the administration commands work while the server runs in another
-// process. The SQL is kept portable (no SQLite-only functions, ? placeholders
-// rewritten per dialect) so PostgreSQL can sit behind the same interface.
+// database/sql, with SQLite (modernc.org/sqlite, pure Go) in WAL mode, so the
+// administration commands work while the server runs in another process, or
+// with PostgreSQL (pgx), so several server nodes share one database; Open
+// chooses by the spec. The SQL is kept portable (no SQLite-only functions, ?
+// placeholders and migration types rewritten per dialect). What must hold
+// across nodes (device limits, quotas) is decided under a lock of the user's
+// row; migrations run under an advisory lock.
 //
 // The schema carries its version in a schema_version table; Open brings an
 // older database up to date with the migrations in migrate.go and refuses one

@@ -10,8 +10,9 @@ import (
 // migrations[i] brings the schema from version i to i+1. Append only: a
 // released migration is never edited. The SQL is portable: BIGINT Unix
 // nanoseconds for times, INTEGER 0/1 for flags, partial indexes (SQLite and
-// PostgreSQL both have them). Dialects that spell a statement differently
-// get their own list when they arrive.
+// PostgreSQL both have them). The statements are written for SQLite; a
+// dialect's ddl rewrites what it spells differently (postgresDDL: identity
+// columns, 64-bit integers, BYTEA).
 var migrations = [][]string{
 	// 1: accounts, devices, tokens, objects, sign-in failures, settings.
 	{
@@ -115,9 +116,23 @@ var migrations = [][]string{
 // SchemaVersion is the schema this code writes.
 var SchemaVersion = len(migrations)
 
+// migrationLock is the key of the lock that servers starting at once on
+// one database take turns under while they migrate (PostgreSQL: an advisory
+// lock; the value is arbitrary, "cairn" in ASCII).
+const migrationLock int64 = 0x636169726e
+
 // migrate brings the database to SchemaVersion, in one transaction per
-// version, so a crash leaves it at a version it can resume from.
+// version, so a crash leaves it at a version it can resume from. Servers
+// that start at once take turns: the first migrates, the others find the
+// schema up to date.
 func (s *SQL) migrate(ctx context.Context) error {
+	if s.dialect.lock != nil {
+		unlock, err := s.dialect.lock(ctx, s.db, migrationLock)
+		if err != nil {
+			return fmt.Errorf("wait for other servers migrating the records: %w", err)
+		}
+		defer unlock()
+	}
 	if _, err := s.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("schema version: %w", err)
 	}
@@ -136,7 +151,7 @@ func (s *SQL) migrate(ctx context.Context) error {
 				return nil
 			}
 			for _, stmt := range migrations[v] {
-				if _, err := t.exec(ctx, stmt); err != nil {
+				if _, err := t.exec(ctx, s.dialect.ddl(stmt)); err != nil {
 					return fmt.Errorf("migrate schema to version %d: %w", v+1, err)
 				}
 			}

@@ -28,8 +28,25 @@ func scanObject(sc interface{ Scan(...any) error }) (Object, error) {
 
 // AddObject implements Objects.
 func (s *SQL) AddObject(ctx context.Context, o Object) (int64, error) {
+	return s.addObject(ctx, o, false)
+}
+
+// AddObjectInQuota is AddObject that first checks, in the same transaction
+// and under the lock of the user's row, that the object fits in its user's
+// quota: ErrQuota when it does not. Two uploads at once, on two nodes of one
+// database, cannot both take the last bytes of a quota.
+func (s *SQL) AddObjectInQuota(ctx context.Context, o Object) (int64, error) {
+	return s.addObject(ctx, o, true)
+}
+
+func (s *SQL) addObject(ctx context.Context, o Object, inQuota bool) (int64, error) {
 	var id int64
 	err := s.tx(ctx, func(t *txn) error {
+		if inQuota {
+			if err := t.checkQuota(ctx, o); err != nil {
+				return err
+			}
+		}
 		err := t.queryRow(ctx, `INSERT INTO objects (device_id, kind, name, size, arrived, deleted_at)
 			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 			o.Device, o.Kind, o.Name, o.Size, ns(o.Arrived), nullNS(o.Deleted)).Scan(&id)
@@ -49,10 +66,36 @@ func (s *SQL) AddObject(ctx context.Context, o Object) (int64, error) {
 	if s.dialect.isUnique(err) {
 		return 0, fmt.Errorf("%s/%s %w", o.Kind, o.Name, ErrExists)
 	}
+	if errors.Is(err, ErrQuota) {
+		return 0, err
+	}
 	if err != nil {
 		return 0, fmt.Errorf("record %s/%s: %w", o.Kind, o.Name, err)
 	}
 	return id, nil
+}
+
+// checkQuota locks the row of o's user and returns ErrQuota when o does not
+// fit in what is left of the quota.
+func (t *txn) checkQuota(ctx context.Context, o Object) error {
+	var userID int64
+	err := t.queryRow(ctx, `SELECT user_id FROM devices WHERE id = ?`, o.Device).Scan(&userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("device %s: %w", o.Device, ErrNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	var name string
+	var used, quota int64
+	if err := t.queryRow(ctx, `SELECT name, used, quota FROM users WHERE id = ?`+t.d.forUpdate, userID).
+		Scan(&name, &used, &quota); err != nil {
+		return err
+	}
+	if used+o.Size > quota {
+		return fmt.Errorf("%s uses %d of %d bytes; %d more do not fit: %w", name, used, quota, o.Size, ErrQuota)
+	}
+	return nil
 }
 
 // Object implements Objects.

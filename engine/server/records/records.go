@@ -17,6 +17,9 @@ var (
 	ErrExists = errors.New("exists already")
 	// ErrDeviceLimit: the user has their maximum of devices already.
 	ErrDeviceLimit = errors.New("device limit reached")
+	// ErrQuota: the object would take its user over their quota
+	// (AddObjectInQuota).
+	ErrQuota = errors.New("over quota")
 )
 
 // Defaults for new accounts: the seeds.

@@ -4,24 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 )
 
 var t0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-
-func openTest(t *testing.T) (*SQL, string) {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "records.db")
-	s, err := OpenSQLite(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s, path
-}
 
 func addUser(t *testing.T, s *SQL, name string) User {
 	t.Helper()
@@ -41,8 +29,7 @@ func addDevice(t *testing.T, s *SQL, u User, name string) Device {
 	return d
 }
 
-func TestUsers(t *testing.T) {
-	s, _ := openTest(t)
+func testUsers(t *testing.T, s *SQL, spec string) {
 	ctx := t.Context()
 	u := addUser(t, s, "ana")
 	if u.Quota != DefaultQuota || u.MaxDevices != DefaultMaxDevices {
@@ -84,8 +71,7 @@ func TestUserName(t *testing.T) {
 	}
 }
 
-func TestDeviceLimitAndRetire(t *testing.T) {
-	s, _ := openTest(t)
+func testDeviceLimitAndRetire(t *testing.T, s *SQL, spec string) {
 	ctx := t.Context()
 	u := addUser(t, s, "ana")
 	var ds []Device
@@ -122,8 +108,7 @@ func TestDeviceLimitAndRetire(t *testing.T) {
 	}
 }
 
-func TestSessions(t *testing.T) {
-	s, _ := openTest(t)
+func testSessions(t *testing.T, s *SQL, spec string) {
 	ctx := t.Context()
 	u := addUser(t, s, "ana")
 	d := addDevice(t, s, u, "laptop")
@@ -150,8 +135,7 @@ func TestSessions(t *testing.T) {
 	}
 }
 
-func TestObjectsTrashAndUsage(t *testing.T) {
-	s, _ := openTest(t)
+func testObjectsTrashAndUsage(t *testing.T, s *SQL, spec string) {
 	ctx := t.Context()
 	u := addUser(t, s, "ana")
 	d := addDevice(t, s, u, "laptop")
@@ -210,8 +194,7 @@ func TestObjectsTrashAndUsage(t *testing.T) {
 	}
 }
 
-func TestRecountUsage(t *testing.T) {
-	s, _ := openTest(t)
+func testRecountUsage(t *testing.T, s *SQL, spec string) {
 	ctx := t.Context()
 	u := addUser(t, s, "ana")
 	d := addDevice(t, s, u, "laptop")
@@ -230,8 +213,7 @@ func TestRecountUsage(t *testing.T) {
 	}
 }
 
-func TestSigninFailures(t *testing.T) {
-	s, _ := openTest(t)
+func testSigninFailures(t *testing.T, s *SQL, spec string) {
 	ctx := t.Context()
 	for i := range 3 {
 		s.AddSigninFailure(ctx, t0.Add(time.Duration(i)*time.Minute), "user:ana", "addr:10.0.0.1")
@@ -250,8 +232,7 @@ func TestSigninFailures(t *testing.T) {
 	}
 }
 
-func TestSettings(t *testing.T) {
-	s, _ := openTest(t)
+func testSettings(t *testing.T, s *SQL, spec string) {
 	ctx := t.Context()
 	if v, err := s.Setting(ctx, "grace"); v != "" || err != nil {
 		t.Fatalf("%q %v", v, err)
@@ -263,12 +244,11 @@ func TestSettings(t *testing.T) {
 	}
 }
 
-func TestSchemaVersion(t *testing.T) {
-	s, path := openTest(t)
+func testSchemaVersion(t *testing.T, s *SQL, spec string) {
 	ctx := t.Context()
 	addUser(t, s, "ana")
 	s.Close()
-	s, err := OpenSQLite(ctx, path) // reopening keeps the data and migrates nothing
+	s, err := Open(ctx, spec) // reopening keeps the data and migrates nothing
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,19 +257,14 @@ func TestSchemaVersion(t *testing.T) {
 	}
 	s.exec(ctx, `UPDATE schema_version SET version = 99`)
 	s.Close()
-	if _, err := OpenSQLite(ctx, path); err == nil {
+	if _, err := Open(ctx, spec); err == nil {
 		t.Fatal("opened records of a newer schema")
 	}
 }
 
 // Two processes (here two handles) write at once: they queue, none fails.
-func TestTwoWritersOneFile(t *testing.T) {
-	s1, path := openTest(t)
-	s2, err := OpenSQLite(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
+func testTwoWriters(t *testing.T, s1 *SQL, spec string) {
+	s2 := openAgain(t, spec)
 	ctx := context.Background()
 	u := addUser(t, s1, "ana")
 	d := addDevice(t, s1, u, "laptop")

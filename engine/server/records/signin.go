@@ -60,13 +60,13 @@ func (s *SQL) Setting(ctx context.Context, key string) (string, error) {
 	return v, nil
 }
 
-// SetSetting implements Settings.
+// SetSetting implements Settings. One statement, so that two servers
+// starting at once (each setting the grace window) cannot collide.
 func (s *SQL) SetSetting(ctx context.Context, key, value string) error {
-	return s.tx(ctx, func(t *txn) error {
-		if _, err := t.exec(ctx, `DELETE FROM settings WHERE key = ?`, key); err != nil {
-			return err
-		}
-		_, err := t.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, key, value)
-		return err
-	})
+	_, err := s.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	if err != nil {
+		return fmt.Errorf("set setting %s: %w", key, err)
+	}
+	return nil
 }

@@ -28,11 +28,30 @@ type dialect struct {
 	name     string
 	rebind   func(string) string // placeholders
 	isUnique func(error) bool    // a unique constraint failed
+	// ddl rewrites a migration's statement (types, identity columns).
+	ddl func(string) string
+	// forUpdate ends a SELECT that locks the rows it reads until the
+	// transaction ends. SQLite has no row locks and needs none: its
+	// transactions take the database's write lock when they begin.
+	forUpdate string
+	// retry reports an error after which the whole transaction can run
+	// again (a deadlock broken by the database, a serialization failure).
+	retry func(error) bool
+	// lock takes a lock shared by every process on the database, held
+	// until unlock; nil where the database needs none (SQLite: a process
+	// that writes holds the database's write lock).
+	lock func(ctx context.Context, db *sql.DB, key int64) (unlock func(), err error)
+	// resetID, given a table (%[1]s) whose rows were inserted with their
+	// IDs, makes the next generated ID follow the largest; "" where the
+	// database does so by itself (SQLite's row ids).
+	resetID string
 }
 
 var sqliteDialect = dialect{
 	name:   "sqlite",
 	rebind: func(q string) string { return q },
+	ddl:    func(q string) string { return q },
+	retry:  func(error) bool { return false },
 	isUnique: func(err error) bool {
 		var e *sqlite.Error
 		if errors.As(err, &e) {
@@ -92,8 +111,24 @@ func (s *SQL) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return s.db.QueryRowContext(ctx, s.dialect.rebind(q), args...)
 }
 
-// tx runs fn in a transaction, committed when fn returns nil.
+// txAttempts bounds how often tx runs a transaction that the database
+// aborted to break a deadlock.
+const txAttempts = 5
+
+// tx runs fn in a transaction, committed when fn returns nil. When the
+// database aborts it to break a deadlock between writers, it runs fn again
+// (so fn must set, not accumulate, what it returns through its closure).
 func (s *SQL) tx(ctx context.Context, fn func(*txn) error) error {
+	var err error
+	for range txAttempts {
+		if err = s.tx1(ctx, fn); err == nil || !s.dialect.retry(err) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
+}
+
+func (s *SQL) tx1(ctx context.Context, fn func(*txn) error) error {
 	t, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -103,6 +138,19 @@ func (s *SQL) tx(ctx context.Context, fn func(*txn) error) error {
 		return err
 	}
 	return t.Commit()
+}
+
+// lockUser locks the user's row until the transaction ends, so that what
+// is decided from the user's devices and usage (the device limit, the
+// quota) holds across processes and nodes: writers for one user take
+// turns, others do not wait.
+func (t *txn) lockUser(ctx context.Context, userID int64) error {
+	var id int64
+	err := t.queryRow(ctx, `SELECT id FROM users WHERE id = ?`+t.d.forUpdate, userID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("user %d: %w", userID, ErrNotFound)
+	}
+	return err
 }
 
 type txn struct {

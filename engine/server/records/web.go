@@ -86,6 +86,7 @@ func (s *SQL) RemoveUserWebSessions(ctx context.Context, userID int64) error {
 func (s *SQL) ExpireWebSessions(ctx context.Context, createdBefore, usedBefore time.Time) ([]string, error) {
 	var hashes []string
 	err := s.tx(ctx, func(t *txn) error {
+		hashes = nil // a transaction run again starts afresh
 		rows, err := t.query(ctx, `SELECT hash FROM web_sessions WHERE created < ? OR last_used < ?`, ns(createdBefore), ns(usedBefore))
 		if err != nil {
 			return err
@@ -140,7 +141,7 @@ func (s *SQL) AddAudit(ctx context.Context, e AuditEntry) error {
 // newest first.
 func (s *SQL) Audit(ctx context.Context, beforeID int64, limit int) ([]AuditEntry, error) {
 	rows, err := s.query(ctx, `SELECT id, at, actor, action, target, detail, addr FROM audit
-		WHERE ? = 0 OR id < ? ORDER BY id DESC LIMIT ?`, beforeID, beforeID, limit)
+		WHERE CAST(? AS BIGINT) = 0 OR id < ? ORDER BY id DESC LIMIT ?`, beforeID, beforeID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read the audit log: %w", err)
 	}

@@ -85,6 +85,12 @@ func (v *Vault) Records() records.Store { return v.rec }
 // withLock runs fn under the commit lock, with a context that a client
 // going away does not cancel: a commit half done is what the lock is there
 // to prevent.
+//
+// The lock holds within this process (a mutex), across the processes on
+// this machine (the lock file), and across server nodes sharing one
+// database (a database lock, where the record store offers one:
+// PostgreSQL's advisory locks), so the check of a quota and the commit of
+// an object are one step whichever node takes them.
 func (v *Vault) withLock(ctx context.Context, fn func(ctx context.Context) error) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -94,7 +100,20 @@ func (v *Vault) withLock(ctx context.Context, fn func(ctx context.Context) error
 		}
 		defer flock(v.lockFile, false)
 	}
-	return fn(context.WithoutCancel(ctx))
+	ctx = context.WithoutCancel(ctx)
+	if l, ok := v.rec.(nodeLocker); ok {
+		unlock, err := l.Lock(ctx, "commit")
+		if err != nil {
+			return fmt.Errorf("commit lock: %w", err)
+		}
+		defer unlock()
+	}
+	return fn(ctx)
+}
+
+// nodeLocker is a record store that locks across server nodes.
+type nodeLocker interface {
+	Lock(ctx context.Context, name string) (unlock func(), err error)
 }
 
 func ref(o records.Object) blobs.Ref { return blobs.Ref{Device: o.Device, Kind: o.Kind, Name: o.Name} }
