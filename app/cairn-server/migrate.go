@@ -19,8 +19,7 @@ import (
 
 // migrateSummary is the migrate command's line in the usage.
 var migrateSummary = []string{
-	"migrate --to-db postgres://… [--to-blobs s3://…|DIR] [--db SPEC]   copy the records (and the objects) to",
-	"      other stores, then verify both sides; run again to resume. The server must be stopped",
+	"migrate --to-db postgres://… [--to-blobs s3://…|DIR] [--db SPEC]   copy the records (and objects), verified",
 }
 
 // cmdMigrate copies a server's records, and with --to-blobs its objects,
