@@ -53,6 +53,8 @@ lint:
 # Everything CI runs. Long soaks and benchmarks have their own targets.
 test: deps lint build
 	CAIRN_TEST_BROWSER=1 CAIRN_TEST_S3=1 CAIRN_TEST_POSTGRES=1 $(GO) test -count=1 -timeout 20m ./...
+	# The server's whole suite again, over a real PostgreSQL and a real S3.
+	CAIRN_TEST_SERVER_STORES=shared CAIRN_TEST_S3=1 CAIRN_TEST_POSTGRES=1 $(GO) test -count=1 ./engine/server
 	$(GUI_TOUR)
 	$(GUI_TOUR) -lang sv
 	$(KEYRING_TESTS)

@@ -47,9 +47,9 @@ func TestPutIsDurableAndIdempotent(t *testing.T) {
 	if r.Header.Get("X-Cairn-Arrived") != strconv.FormatInt(s.clock.Now().UnixNano(), 10) {
 		t.Fatalf("arrived %q", r.Header.Get("X-Cairn-Arrived"))
 	}
-	// On disk under its name before the 201, and recorded.
-	if b, err := os.ReadFile(filepath.Join(s.data.Dir, "objects", dev, "packs", "ab", "ab12cd")); string(b) != "sealed pack" {
-		t.Fatalf("on disk: %q %v", b, err)
+	// In the store under its name before the 201, and recorded.
+	if b, err := s.stored(blobs.Ref{Device: dev, Kind: "packs", Name: "ab12cd"}); string(b) != "sealed pack" {
+		t.Fatalf("in the store: %q %v", b, err)
 	}
 	s.clock.Advance(time.Minute)
 	expect(t, s.do("PUT", p, token, "sealed pack"), 200, "")

@@ -9,14 +9,17 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/cairnbackup/cairn/engine/server/blobs"
 	"github.com/cairnbackup/cairn/engine/server/passhash"
 	"github.com/cairnbackup/cairn/engine/server/records"
+	"github.com/cairnbackup/cairn/internal/testservers"
 )
 
 // clock is a settable server clock.
@@ -66,7 +69,7 @@ func newTestServer(t testing.TB, mod ...func(*Options)) *testServer {
 	c := newClock()
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	data, err := OpenData(t.Context(), t.TempDir(), c.Now, logger)
+	data, err := openTestData(t, c.Now, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,4 +179,34 @@ func expect(t testing.TB, r reply, status int, code string) {
 
 func objPath(device, kind, name string) string {
 	return "/api/v1/devices/" + device + "/" + kind + "/" + name
+}
+
+// openTestData opens a server's data: SQLite and the local disk, or with
+// CAIRN_TEST_SERVER_STORES=shared (a second run in make test) a real
+// PostgreSQL and a real S3-compatible server, so the whole suite runs over
+// the stores of an organisation's cluster too.
+func openTestData(t testing.TB, now func() time.Time, logger *slog.Logger) (*Data, error) {
+	if !sharedStores() {
+		return OpenData(t.Context(), t.TempDir(), now, logger)
+	}
+	return OpenDataWith(t.Context(), t.TempDir(), testservers.StartPostgres(t), testservers.StartS3(t), now, logger)
+}
+
+// stored reads an object from the server's blob store, whichever it is.
+func (s *testServer) stored(r blobs.Ref) ([]byte, error) {
+	o, err := s.data.Objects.Open(s.t.Context(), r)
+	if err != nil {
+		return nil, err
+	}
+	defer o.Close()
+	return io.ReadAll(o)
+}
+
+// sharedStores reports whether the suite runs over PostgreSQL and S3.
+func sharedStores() bool { return os.Getenv("CAIRN_TEST_SERVER_STORES") == "shared" }
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testservers.StopPostgres()
+	os.Exit(code)
 }
