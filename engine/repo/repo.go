@@ -204,6 +204,19 @@ type Repo struct {
 	mu       sync.Mutex // guards Sync and Commit against each other
 }
 
+// Forget overwrites the archive keys r holds, for a repo opened for a
+// while only (the server's web restore, at the end of a session). r must
+// not be used afterwards. (State the Go crypto objects derived from the
+// keys cannot be cleared; it goes with the garbage collector.)
+func (r *Repo) Forget() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	clear(r.keys.ID[:])
+	clear(r.keys.Data[:])
+	clear(r.keys.Meta[:])
+	clear(r.keys.Gear[:])
+}
+
 // Open opens the archive at b with its master key; ix caches it under dest.
 func Open(ctx context.Context, b store.Backend, master crypt.MasterKey, ix *index.Index, dest index.Dest) (*Repo, error) {
 	keys, err := master.Derive()

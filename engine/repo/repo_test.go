@@ -172,3 +172,14 @@ func FuzzParseRecords(f *testing.F) {
 		}
 	})
 }
+
+func TestForgetOverwritesTheKeys(t *testing.T) {
+	r := TestRepo(t, 0)
+	if r.keys == (crypt.Keys{}) {
+		t.Fatal("a test repo without keys")
+	}
+	r.Forget()
+	if r.keys != (crypt.Keys{}) {
+		t.Fatal("keys left after Forget")
+	}
+}

@@ -60,6 +60,16 @@ type state struct {
 	topsOnce sync.Once
 	tops     []string // paths with no recorded ancestor, ever
 	topsErr  error
+
+	users   int  // operations using it now (Archive.mu)
+	closing bool // Close was called: the last user forgets it
+}
+
+// forget overwrites the keys and drops the index; called once, when the
+// archive is closed and no operation uses it any more.
+func (st *state) forget() {
+	st.r.Forget()
+	st.kv.Close()
 }
 
 // Open unlocks the archive in src with password and reads its index into
@@ -105,17 +115,22 @@ func Open(ctx context.Context, src store.Backend, password []byte) (*Archive, er
 	return &Archive{st: st, damaged: rep.DamagedPacks, took: time.Since(start)}, nil
 }
 
-// Close forgets the archive: its index and its keys. Calls after it (and
-// downloads in flight, at their next chunk) fail with ErrClosed. It does
-// not wait for them, and it does not close the source.
+// Close forgets the archive: its index and its keys (overwritten). Calls
+// after it (and downloads in flight, at their next chunk) fail with
+// ErrClosed. It does not wait for them: the last of them to end does the
+// forgetting. It does not close the source.
 func (a *Archive) Close() {
 	a.closed.Store(true)
 	a.mu.Lock()
+	defer a.mu.Unlock()
 	st := a.st
 	a.st = nil
-	a.mu.Unlock()
-	if st != nil {
-		st.kv.Close()
+	if st == nil || st.closing {
+		return
+	}
+	st.closing = true
+	if st.users == 0 {
+		st.forget()
 	}
 }
 
@@ -126,14 +141,24 @@ func (a *Archive) Damaged() []string { return append([]string(nil), a.damaged...
 // Took is how long Open took.
 func (a *Archive) Took() time.Duration { return a.took }
 
-// state returns the open state, or ErrClosed.
-func (a *Archive) state() (*state, error) {
-	a.mu.RLock()
-	defer a.mu.RUnlock()
+// state returns the open state for one operation, or ErrClosed; done ends
+// the operation (the state is forgotten only once none uses it).
+func (a *Archive) state() (st *state, done func(), err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	if a.st == nil {
-		return nil, ErrClosed
+		return nil, nil, ErrClosed
 	}
-	return a.st, nil
+	st = a.st
+	st.users++
+	return st, func() {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		st.users--
+		if st.closing && st.users == 0 {
+			st.forget()
+		}
+	}, nil
 }
 
 // alive reports ErrClosed once Close has been called: long operations

@@ -105,10 +105,11 @@ func sortEntries(es []Entry) {
 // as their last version, with Deleted set. dir may be a folder that was
 // not recorded itself (a parent of a selected folder, as Roots gives).
 func (a *Archive) List(dir string, at time.Time, deleted bool) ([]Entry, error) {
-	st, err := a.state()
+	st, done, err := a.state()
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	if dir, err = cleanPath(dir); err != nil {
 		return nil, err
 	}
@@ -131,10 +132,11 @@ func (a *Archive) List(dir string, at time.Time, deleted bool) ([]Entry, error) 
 // Stat returns path's version as of at (zero: the latest): engine.ErrNotFound
 // when it did not exist then, or was deleted by then.
 func (a *Archive) Stat(p string, at time.Time) (engine.Version, error) {
-	st, err := a.state()
+	st, done, err := a.state()
 	if err != nil {
 		return engine.Version{}, err
 	}
+	defer done()
 	if p, err = cleanPath(p); err != nil {
 		return engine.Version{}, err
 	}
@@ -154,10 +156,11 @@ func (a *Archive) Stat(p string, at time.Time) (engine.Version, error) {
 // Versions returns every recorded version of path, newest first, deletions
 // included (Deleted set): engine.ErrNotFound when there is none.
 func (a *Archive) Versions(p string) ([]engine.Version, error) {
-	st, err := a.state()
+	st, done, err := a.state()
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	if p, err = cleanPath(p); err != nil {
 		return nil, err
 	}
@@ -179,10 +182,11 @@ func (a *Archive) Versions(p string) ([]engine.Version, error) {
 // contains query, ignoring case, in path order; max <= 0 means
 // DefaultSearchMax. With deleted, paths deleted by then are searched too.
 func (a *Archive) Search(under, query string, at time.Time, deleted bool, max int) ([]Entry, error) {
-	st, err := a.state()
+	st, done, err := a.state()
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	if under, err = cleanPath(under); err != nil {
 		return nil, err
 	}
@@ -217,10 +221,11 @@ func (a *Archive) Search(under, query string, at time.Time, deleted bool, max in
 // FolderSize adds up the regular files in dir (and below) as of at: what a
 // download of the folder holds. A file path counts as itself.
 func (a *Archive) FolderSize(dir string, at time.Time) (files int, bytes int64, err error) {
-	st, err := a.state()
+	st, done, err := a.state()
 	if err != nil {
 		return 0, 0, err
 	}
+	defer done()
 	if dir, err = cleanPath(dir); err != nil {
 		return 0, 0, err
 	}

@@ -21,10 +21,11 @@ import (
 // they add up to the file's size. A version that is a deletion, or not
 // recorded, gives engine.ErrNotFound; a folder or a link ErrNotFile.
 func (a *Archive) WriteFile(ctx context.Context, w io.Writer, p string, recorded int64) error {
-	st, err := a.state()
+	st, done, err := a.state()
 	if err != nil {
 		return err
 	}
+	defer done()
 	v, err := a.version(st, p, recorded)
 	if err != nil {
 		return err

@@ -19,10 +19,11 @@ import (
 // represented by "/". Roots deleted by then are included with Deleted set,
 // so their files can still be reached.
 func (a *Archive) Roots(at time.Time) ([]Entry, error) {
-	st, err := a.state()
+	st, done, err := a.state()
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	tops, err := st.topPaths()
 	if err != nil {
 		return nil, err

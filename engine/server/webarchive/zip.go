@@ -34,10 +34,11 @@ import (
 // error (the download is then incomplete, which the caller must not present
 // as a success).
 func (a *Archive) WriteZip(ctx context.Context, w io.Writer, dir string, at time.Time, maxBytes int64) error {
-	st, err := a.state()
+	st, done, err := a.state()
 	if err != nil {
 		return err
 	}
+	defer done()
 	if dir, err = cleanPath(dir); err != nil {
 		return err
 	}
