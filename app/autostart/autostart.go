@@ -4,7 +4,8 @@
 //
 // On macOS (a LaunchAgent) and Windows (a shortcut in the Startup folder) it
 // uses github.com/emersion/go-autostart. On Linux and the BSDs it writes the
-// XDG autostart entry itself, $XDG_CONFIG_HOME/autostart/cairn.desktop,
+// XDG autostart entry itself, $XDG_CONFIG_HOME/autostart/org.cairnbackup.cairn.desktop
+// (the name of the packages' system-wide entry, which it replaces),
 // because go-autostart fixes that folder when the program starts (tests and
 // a changed environment would touch the real one) and quotes the command
 // with Go's rules rather than the Desktop Entry ones ($, `, % and \ come out
@@ -16,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // HiddenArg starts the desktop app in the tray, without its window.
@@ -28,6 +30,11 @@ const DisplayName = "Cairn"
 // ErrNotSupported is returned where this build cannot start Cairn at login.
 var ErrNotSupported = errors.New("starting at login is not supported in this build of Cairn")
 
+// ErrTransient means Cairn runs from a place that goes away (a disk image,
+// a quarantined copy macOS moved aside): a login item there would point at
+// nothing.
+var ErrTransient = errors.New("Cairn runs from a disk image or a temporary copy: move it to Applications and start it from there, then it can start at login")
+
 // Enable starts Cairn at login as `exe --hidden args...`; exe "" is the
 // running program. It replaces an entry made before, so a Cairn that moved
 // starts from where it is now.
@@ -35,6 +42,9 @@ func Enable(exe string, args ...string) error {
 	exe, err := program(exe)
 	if err != nil {
 		return err
+	}
+	if transient(exe) {
+		return ErrTransient
 	}
 	if err := enable(append([]string{exe, HiddenArg}, args...)); err != nil && !errors.Is(err, ErrNotSupported) {
 		return fmt.Errorf("start at login: %w", err)
@@ -88,4 +98,12 @@ func program(exe string) (string, error) {
 		exe = resolved
 	}
 	return exe, nil
+}
+
+// transient reports whether a program path will not be there at the next
+// login: on macOS, a mounted disk image (/Volumes/…) or App Translocation's
+// random read-only copy of a quarantined app.
+func transient(exe string) bool {
+	p := filepath.ToSlash(exe)
+	return strings.HasPrefix(p, "/Volumes/") || strings.Contains(p, "/AppTranslocation/")
 }

@@ -3,6 +3,7 @@
 package autostart
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -202,5 +203,18 @@ func TestPackagesSystemEntry(t *testing.T) {
 	}
 	if !Enabled() || !strings.Contains(execLine(t, path), "--hidden") {
 		t.Fatal("turned on again, this person's entry does not start Cairn hidden")
+	}
+}
+
+func TestTransientPlacesAreRefused(t *testing.T) {
+	configHome(t)
+	for _, exe := range []string{"/Volumes/Cairn 0.1.0/Cairn.app/Contents/MacOS/cairn",
+		"/private/var/folders/x/AppTranslocation/1234/d/Cairn.app/Contents/MacOS/cairn"} {
+		if err := Enable(exe); !errors.Is(err, ErrTransient) {
+			t.Errorf("%s: %v", exe, err)
+		}
+	}
+	if Enabled() {
+		t.Fatal("an entry was written for a program that will not be there")
 	}
 }
