@@ -104,7 +104,7 @@ func (l *loop) step(ctx context.Context) time.Duration {
 		}
 	})
 	if due && !dec.Run && !s.asked() {
-		s.publish(func(st *State) { st.Phase, st.Problem = Waiting, dec.Reason })
+		s.publish(func(st *State) { st.Phase, st.Problem, st.Held = Waiting, dec.Reason, dec })
 		if !dec.RecheckAt.IsZero() {
 			return min(maxWait, dec.RecheckAt.Sub(now))
 		}

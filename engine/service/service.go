@@ -59,6 +59,9 @@ type State struct {
 	// says the person is away, so the away limit applies.
 	UploadLimit int64
 	Away        bool
+	// Held is the throttle's decision while Phase is Waiting (why, as data
+	// a UI can translate; Problem says it in English).
+	Held throttle.Decision
 }
 
 // Options tune a service; the zero value is what the app uses.

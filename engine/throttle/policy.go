@@ -96,8 +96,14 @@ type Conditions struct {
 // Decision is whether backups run now, and how.
 type Decision struct {
 	Run bool
-	// Reason, when Run is false, says why in plain words for a person.
-	Reason string
+	// Reason, when Run is false, says why in plain words for a person
+	// (English); Wait says the same as data, for a UI that translates:
+	// with WaitBattery, Battery and MinBattery are the percentages; with
+	// WaitHours, RecheckAt is when the hours begin.
+	Reason     string
+	Wait       Wait
+	Battery    int
+	MinBattery int
 	// UploadBps is the upload limit in bytes per second, 0 for none
 	// (Limiter.SetLimit takes it as is).
 	UploadBps int64
@@ -112,10 +118,21 @@ type Decision struct {
 	RecheckAt time.Time
 }
 
+// Wait is why backups wait.
+type Wait int
+
+// The reasons to wait.
+const (
+	WaitNone    Wait = iota
+	WaitInvalid      // the policy is not valid
+	WaitBattery      // on battery below the level
+	WaitHours        // outside the chosen hours
+)
+
 // Decide applies the policy to the conditions.
 func (p Policy) Decide(c Conditions) Decision {
 	if err := p.Validate(); err != nil {
-		return Decision{Reason: fmt.Sprintf("Backups wait: the settings for when they run are not valid (%v).", err)}
+		return Decision{Wait: WaitInvalid, Reason: fmt.Sprintf("Backups wait: the settings for when they run are not valid (%v).", err)}
 	}
 	p = p.withDefaults()
 	// Unknown idle time counts as present: it is better to slow a backup
@@ -125,12 +142,13 @@ func (p Policy) Decide(c Conditions) Decision {
 	d := Decision{Away: c.IdleKnown && c.Idle >= p.AwayAfter}
 	onBattery := c.Battery.Present && !c.Battery.Charging
 	if onBattery && c.Battery.Percent < p.MinBattery {
+		d.Wait, d.Battery, d.MinBattery = WaitBattery, c.Battery.Percent, p.MinBattery
 		d.Reason = fmt.Sprintf("On battery at %d %%: backups wait until the computer is plugged in or charged to %d %%.",
 			c.Battery.Percent, p.MinBattery)
 		return d
 	}
 	if w := p.Window; w != nil && !w.Allows(c.Now) {
-		d.RecheckAt = w.NextOpen(c.Now)
+		d.RecheckAt, d.Wait = w.NextOpen(c.Now), WaitHours
 		d.Reason = fmt.Sprintf("Backups run only %s; next %s.", w.describe(), when(c.Now, d.RecheckAt))
 		return d
 	}

@@ -2,6 +2,7 @@ package home
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cairnbackup/cairn/engine/service"
+	"github.com/cairnbackup/cairn/engine/watch"
 	"github.com/cairnbackup/cairn/ui/words"
 )
 
@@ -38,7 +40,7 @@ func (c *watchingCard) show(st service.State, now time.Time) {
 		(w.Folders == 0 && w.Problem == "" && st.NextScan.IsZero() && st.LastScan.IsZero())
 	c.watching.SetText(watchingText(st))
 	c.watching.Hidden = w.Limited && w.Problem != ""
-	c.problem.SetText(w.Problem)
+	c.problem.SetText(watchProblem(w))
 	c.problem.Hidden = w.Problem == ""
 	c.scan.SetText(scanText(st.NextScan, st.LastScan, now))
 	c.scan.Hidden = c.scan.Text == ""
@@ -99,4 +101,29 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// watchProblem says what the watcher cannot cover, from its data (the
+// engine's Problem is English), in the language shown.
+func watchProblem(w watch.Status) string {
+	var says []string
+	switch {
+	case w.Limited:
+		allowed := w.Limit
+		if allowed == 0 {
+			allowed = w.Folders
+		}
+		says = append(says, lang.N("This computer allows watching only {{.Limit}} folders; {{.Count}} more are covered by the regular scans.",
+			w.Unwatched, map[string]any{"Limit": thousands(allowed), "Count": thousands(w.Unwatched)}))
+	case w.Unwatched > 0:
+		says = append(says, lang.N("{{.Count}} folders could not be watched; the regular scans cover them.",
+			w.Unwatched, map[string]any{"Count": thousands(w.Unwatched)}))
+	}
+	for _, m := range w.Missing {
+		says = append(says, lang.L("{{.Path}} is not there (is its drive connected?), so it is not being watched.", map[string]any{"Path": m}))
+	}
+	if len(says) == 0 {
+		return w.Problem
+	}
+	return strings.Join(says, " ")
 }

@@ -42,10 +42,11 @@ func TestWatchingInWords(t *testing.T) {
 		t.Error("a problem, an away limit or a next backup shows without one")
 	}
 
-	// Limited: the watcher's own words instead.
-	limited := "This computer allows watching only 8,192 folders (max_user_watches); 40 more are covered by the regular scans."
+	// Limited: what the limit leaves to the scans, from the watcher's data
+	// (its Problem is English), instead.
 	h.s.showState(service.State{Phase: service.Idle, LastSafe: now,
-		Watching: watch.Status{Folders: 8192, Limited: true, Unwatched: 40, Problem: limited}})
+		Watching: watch.Status{Folders: 8192, Limit: 8192, Limited: true, Unwatched: 40, Problem: "(the engine's English)"}})
+	limited := "This computer allows watching only 8,192 folders; 40 more are covered by the regular scans."
 	if h.s.watching.watching.Visible() || !h.s.watching.problem.Visible() || !h.shows(limited) {
 		t.Errorf("limited: watching shown %v, problem %q", h.s.watching.watching.Visible(), h.s.watching.problem.Text)
 	}

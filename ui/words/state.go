@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/cairnbackup/cairn/engine/service"
+	"github.com/cairnbackup/cairn/engine/throttle"
 )
 
 // State is the service's state in one line, as the tray menu and the home
@@ -41,11 +42,25 @@ func State(st service.State, now time.Time) string {
 		if st.Problem == "" {
 			return lang.L("Waiting to back up")
 		}
-		return st.Problem // the throttle's reason is a whole sentence: "On battery at 15 %: backups wait until …"
+		return waiting(st, now)
 
 	}
 	if st.LastSafe.IsZero() {
 		return lang.L("Waiting for the first backup")
 	}
 	return lang.L("Safe as of {{.Time}}", map[string]any{"Time": When(st.LastSafe, now)})
+}
+
+// waiting says why backups wait (service.Waiting).
+func waiting(st service.State, now time.Time) string {
+	switch h := st.Held; h.Wait {
+	case throttle.WaitBattery:
+		return lang.L("On battery at {{.Percent}} %: backups wait until the computer is plugged in or charged to {{.Min}} %.",
+			map[string]any{"Percent": h.Battery, "Min": h.MinBattery})
+	case throttle.WaitHours:
+		return lang.L("Backups wait for the hours you chose; the next start is {{.Time}}.", map[string]any{"Time": When(h.RecheckAt, now)})
+	case throttle.WaitInvalid:
+		return lang.L("Backups wait: the settings for when they run are not valid. Correct them in Settings.")
+	}
+	return st.Problem
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/cairnbackup/cairn/engine/backup"
 	"github.com/cairnbackup/cairn/engine/service"
 	"github.com/cairnbackup/cairn/engine/store"
+	"github.com/cairnbackup/cairn/engine/throttle"
 )
 
 func TestBytes(t *testing.T) {
@@ -68,6 +69,12 @@ func TestState(t *testing.T) {
 		{service.State{Phase: service.Waiting, Problem: "On battery at 15 %: backups wait until the computer is plugged in or charged to 20 %."},
 			"On battery at 15 %: backups wait until the computer is plugged in or charged to 20 %."},
 		{service.State{Phase: service.Waiting}, "Waiting to back up"},
+		{service.State{Phase: service.Waiting, Problem: "(English from the engine)",
+			Held: throttle.Decision{Wait: throttle.WaitBattery, Battery: 12, MinBattery: 30}},
+			"On battery at 12 %: backups wait until the computer is plugged in or charged to 30 %."},
+		{service.State{Phase: service.Waiting, Problem: "(English from the engine)",
+			Held: throttle.Decision{Wait: throttle.WaitHours, RecheckAt: now.Add(2 * time.Hour)}},
+			"Backups wait for the hours you chose; the next start is 17:00."},
 	} {
 		if got := State(c.st, now); got != c.want {
 			t.Errorf("State(%+v) = %q, want %q", c.st.Phase, got, c.want)
