@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -217,7 +218,7 @@ func (d *App) pages() []ui.Page {
 		Downloads: filepath.Join(d.opts.UserHome, "Downloads"), Desktop: filepath.Join(d.opts.UserHome, "Desktop"),
 		OpenFolder: d.openFolder})
 	manage := managefiles.New(w, managefiles.Deps{Engine: d.dev, UserHome: d.opts.UserHome, GOOS: runtime.GOOS})
-	set := settings.New(w, settings.Deps{Engine: d.dev, KDF: d.opts.KDF, ScanNow: d.svc.BackupNow, Saved: d.syncAutostart,
+	set := settings.New(w, settings.Deps{Engine: d.dev, KDF: d.opts.KDF, ScanNow: d.svc.BackupNow, Saved: d.settingsSaved,
 		DestinationsChanged: func() {
 			if len(d.dev.Config().Destinations) > 0 {
 				d.svc.BackupNow()
@@ -280,20 +281,39 @@ func (d *App) shutdown() {
 // The tour and tests run with Options.NoAutostart: they must not touch the
 // person's login items.
 func (d *App) syncAutostart() {
+	if err := d.startAtLogin(); err != nil {
+		fyne.LogError("start at login", err)
+	}
+}
+
+// settingsSaved follows the saved settings at once; starting at login that
+// cannot be set up is said where the person just asked for it.
+func (d *App) settingsSaved() {
+	if err := d.startAtLogin(); errors.Is(err, autostart.ErrTransient) {
+		dialog.ShowInformation(lang.L("Start at login"),
+			lang.L("Cairn runs from a disk image or a temporary copy, so it cannot start at login from there. Move it to Applications, start it from there, and turn this on again."), d.window)
+	} else if err != nil {
+		fyne.LogError("start at login", err)
+	}
+}
+
+// startAtLogin makes the login item match the setting.
+func (d *App) startAtLogin() error {
 	if d.opts.NoAutostart {
-		return
+		return nil
 	}
 	var err error
 	switch want := d.dev.Settings().StartAtLogin; {
 	case want && d.opts.Home != "":
 		if autostart.Enabled() {
-			return
+			return nil
 		}
 		err = autostart.Enable("", "--home", d.opts.Home)
 	default:
 		err = autostart.Sync(want)
 	}
-	if err != nil && !errors.Is(err, autostart.ErrNotSupported) {
-		fyne.LogError("start at login", err)
+	if errors.Is(err, autostart.ErrNotSupported) {
+		return nil
 	}
+	return err
 }
