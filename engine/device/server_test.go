@@ -1,10 +1,6 @@
 package device
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,33 +9,14 @@ import (
 
 	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/crypt"
-	"github.com/cairnbackup/cairn/engine/server"
-	"github.com/cairnbackup/cairn/engine/server/passhash"
-	"github.com/cairnbackup/cairn/engine/server/records"
-	"github.com/cairnbackup/cairn/engine/store/remote"
+	"github.com/cairnbackup/cairn/internal/testservers"
 	"github.com/cairnbackup/cairn/internal/testtree"
 )
 
 // serverAt starts the real server in this process with its clock at now().
 func serverAt(t *testing.T, now func() time.Time) (url, fingerprint string) {
 	t.Helper()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	data, err := server.OpenData(context.Background(), t.TempDir(), now, logger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { data.Close() })
-	h, _ := passhash.Hash([]byte("account password"), passhash.Test)
-	if _, err := data.Records.AddUser(ctx, records.User{Name: "ana", PasswordHash: h}); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(server.Options{Vault: data.Vault, Logger: logger, HashParams: passhash.Test, Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewTLSServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return ts.URL, remote.Fingerprint(ts.Certificate().Raw)
+	return testservers.Cairn(t, testservers.CairnOptions{Now: now})
 }
 
 func addServer(t *testing.T, d *Device, url, fp string) {

@@ -22,7 +22,7 @@ func TestAddANewFolder(t *testing.T) {
 	test.Type(f.folder.archive.pw, "a long enough password")
 	test.Type(f.folder.archive.again, "a long enough password")
 	f.Submit()
-	h.q.wait(t, "the folder added", func() bool { return len(h.added) == 1 })
+	h.q.Wait(t, "the folder added", func() bool { return len(h.added) == 1 })
 	if h.added[0] != "Second drive" || !h.res.Created {
 		t.Fatalf("added %v, %+v", h.added, h.res)
 	}
@@ -61,7 +61,7 @@ func TestPasswordRules(t *testing.T) {
 	}
 	pw.again.SetText("short")
 	f.Submit() // short, but allowed: the warning stays
-	h.q.wait(t, "the folder added", func() bool { return len(h.added) == 1 })
+	h.q.Wait(t, "the folder added", func() bool { return len(h.added) == 1 })
 	if !strings.Contains(pw.Hint(), "longer password is safer") {
 		t.Errorf("the warning went: %q", pw.Hint())
 	}
@@ -81,13 +81,13 @@ func TestAddAFolderThatHoldsABackup(t *testing.T) {
 	answer := func(pw string) {
 		t.Helper()
 		f.Submit()
-		h.q.wait(t, "the password dialog", func() bool { return dialogButton(h.w, "Continue") != nil })
+		h.q.Wait(t, "the password dialog", func() bool { return dialogButton(h.w, "Continue") != nil })
 		if !strings.Contains(dialogText(h.w), "holds a Cairn backup already") {
 			t.Fatalf("the dialog says %q", dialogText(h.w))
 		}
 		test.Type(dialogEntry(h.w), pw)
 		test.Tap(dialogButton(h.w, "Continue"))
-		h.q.wait(t, "the try to end", func() bool { return !f.Busy() })
+		h.q.Wait(t, "the try to end", func() bool { return !f.Busy() })
 	}
 	answer("not the password")
 	if !strings.Contains(f.Problem(), "The password is not right") {
@@ -113,9 +113,9 @@ func TestCancelWhileAskingClosesTheDialog(t *testing.T) {
 	test.Type(f.folder.archive.pw, "whatever new password")
 	test.Type(f.folder.archive.again, "whatever new password")
 	f.Submit()
-	h.q.wait(t, "the password dialog", func() bool { return dialogButton(h.w, "Continue") != nil })
+	h.q.Wait(t, "the password dialog", func() bool { return dialogButton(h.w, "Continue") != nil })
 	f.Cancel()
-	h.q.wait(t, "the try to end", func() bool { return !f.Busy() })
+	h.q.Wait(t, "the try to end", func() bool { return !f.Busy() })
 	if h.w.Canvas().Overlays().Top() != nil {
 		t.Error("the dialog stayed")
 	}

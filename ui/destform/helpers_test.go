@@ -1,72 +1,26 @@
 package destform
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
-	"sync"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/device"
-	"github.com/cairnbackup/cairn/engine/server"
-	"github.com/cairnbackup/cairn/engine/server/passhash"
-	"github.com/cairnbackup/cairn/engine/server/records"
-	"github.com/cairnbackup/cairn/engine/store/remote"
-	"github.com/cairnbackup/cairn/i18n"
+	"github.com/cairnbackup/cairn/internal/testservers"
 	"github.com/cairnbackup/cairn/ui/uitest"
 )
 
 var _ Engine = (*device.Device)(nil)
 
-// uiQueue stands in for fyne.Do: Fyne's test driver would run the work at
-// once on the engine's goroutine, racing the test's; the test runs it on
-// its own goroutine instead, whenever it polls.
-type uiQueue struct {
-	mu  sync.Mutex
-	fns []func()
-}
-
-func (q *uiQueue) Do(f func()) {
-	q.mu.Lock()
-	q.fns = append(q.fns, f)
-	q.mu.Unlock()
-}
-
-func (q *uiQueue) run() {
-	for {
-		q.mu.Lock()
-		fns := q.fns
-		q.fns = nil
-		q.mu.Unlock()
-		if len(fns) == 0 {
-			return
-		}
-		for _, f := range fns {
-			f()
-		}
-	}
-}
-
-// waitUI runs the UI queue until cond holds.
-func (q *uiQueue) wait(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	uitest.WaitFor(t, what, func() bool { q.run(); return cond() })
-}
-
 // harness is a window with a form in it, over a real device.
 type harness struct {
 	a     *uitest.Archive
 	w     fyne.Window
-	q     *uiQueue
+	q     *uitest.Queue
 	deps  Deps
 	added []string
 	res   device.AddResult
@@ -75,8 +29,8 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	test.NewTempApp(t)
-	loadEnglish(t)
-	h := &harness{a: uitest.NewDevice(t), q: &uiQueue{}}
+	uitest.UseEnglish()
+	h := &harness{a: uitest.NewDevice(t), q: &uitest.Queue{}}
 	h.deps = Deps{Engine: h.a.Dev, KDF: crypt.TestKDF, Do: h.q.Do}
 	h.w = test.NewTempWindow(t, widget.NewLabel(""))
 	h.w.Resize(uitest.Size)
@@ -94,28 +48,10 @@ func (h *harness) show(f *Form) *Form {
 	return f
 }
 
-// walk calls fn for every visible object below o, widgets' parts included.
-func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	fn(o)
-	switch x := o.(type) {
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			walk(c, fn)
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(x).Objects() {
-			walk(c, fn)
-		}
-	}
-}
-
 // dialogButton finds a button in the dialog on top of the window.
 func dialogButton(w fyne.Window, text string) *widget.Button {
 	var found *widget.Button
-	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+	uitest.Walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
 		if b, ok := o.(*widget.Button); ok && b.Text == text && found == nil {
 			found = b
 		}
@@ -126,7 +62,7 @@ func dialogButton(w fyne.Window, text string) *widget.Button {
 // dialogEntry finds the first entry in the dialog on top of the window.
 func dialogEntry(w fyne.Window) *widget.Entry {
 	var found *widget.Entry
-	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+	uitest.Walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
 		if e, ok := o.(*widget.Entry); ok && found == nil {
 			found = e
 		}
@@ -137,7 +73,7 @@ func dialogEntry(w fyne.Window) *widget.Entry {
 // dialogText is all the labels' text in the dialog on top.
 func dialogText(w fyne.Window) string {
 	s := ""
-	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+	uitest.Walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
 		if l, ok := o.(*widget.Label); ok {
 			s += l.Text + "\n"
 		}
@@ -157,30 +93,7 @@ func startServer(t *testing.T) (url, fingerprint string) {
 // escrow key, as cairn-server escrow init does.
 func startServerWith(t *testing.T, withEscrow bool) (url, fingerprint string) {
 	t.Helper()
-	ctx := context.Background()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	data, err := server.OpenData(ctx, t.TempDir(), nil, logger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { data.Close() })
-	hash, _ := passhash.Hash([]byte("account password"), passhash.Test)
-	if _, err := data.Records.AddUser(ctx, records.User{Name: "ana", PasswordHash: hash}); err != nil {
-		t.Fatal(err)
-	}
-	if withEscrow {
-		if _, _, err := server.InitEscrow(ctx, data.Records, false); err != nil {
-			t.Fatal(err)
-		}
-	}
-	srv, err := server.New(server.Options{Vault: data.Vault, Logger: logger, HashParams: passhash.Test,
-		Sleep: func(context.Context, time.Duration) {}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewTLSServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return ts.URL, remote.Fingerprint(ts.Certificate().Raw)
+	return testservers.Cairn(t, testservers.CairnOptions{Escrow: withEscrow})
 }
 
 // destination finds a destination in the device's configuration.
@@ -191,16 +104,4 @@ func (h *harness) destination(name string) (config.Destination, bool) {
 		}
 	}
 	return config.Destination{}, false
-}
-
-// loadEnglish registers en.json, so plurals read as in the app.
-func loadEnglish(t *testing.T) {
-	t.Helper()
-	b, err := i18n.Bundles.ReadFile("en.json")
-	if err == nil {
-		err = lang.AddTranslationsForLocale(b, fyne.Locale("en"))
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 }

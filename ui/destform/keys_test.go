@@ -59,7 +59,7 @@ func TestAddWithTheAccountPassword(t *testing.T) {
 	test.Type(f.server.fingerprint, fp)
 	test.Type(f.server.password, "account password")
 	f.Submit()
-	h.q.wait(t, "signed in", func() bool { return !f.Busy() })
+	h.q.Wait(t, "signed in", func() bool { return !f.Busy() })
 	d, ok := h.destination("127.0.0.1")
 	if !ok || f.Problem() != "" || d.KeyMode != "account" || d.Escrowed {
 		t.Fatalf("destination %+v, problem %q", d, f.Problem())
@@ -86,7 +86,7 @@ func TestAddWithASeparateArchivePassword(t *testing.T) {
 	test.Type(f.server.key.archive.pw, "archive password 1")
 	test.Type(f.server.key.archive.again, "archive password 1")
 	f.Submit()
-	h.q.wait(t, "signed in", func() bool { return !f.Busy() })
+	h.q.Wait(t, "signed in", func() bool { return !f.Busy() })
 	d, ok := h.destination("127.0.0.1")
 	if !ok || f.Problem() != "" || d.KeyMode != "password" {
 		t.Fatalf("destination %+v, problem %q", d, f.Problem())
@@ -115,7 +115,7 @@ func TestAddWithAKeyYouKeep(t *testing.T) {
 	url, fp := startServer(t)
 	f := h.keyForm(t, url, fp, device.KeyCustom)
 	f.Submit()
-	h.q.wait(t, "the key", func() bool { return dialogButton(h.w, "I have kept it") != nil })
+	h.q.Wait(t, "the key", func() bool { return dialogButton(h.w, "I have kept it") != nil })
 	key := customKey.FindString(dialogText(h.w))
 	if key == "" || dialogButton(h.w, "Save to a file…") == nil {
 		t.Fatalf("the dialog shows no key, or no way to save it:\n%s", dialogText(h.w))
@@ -124,7 +124,7 @@ func TestAddWithAKeyYouKeep(t *testing.T) {
 		t.Fatal("added before the person kept the key")
 	}
 	test.Tap(dialogButton(h.w, "I have kept it"))
-	h.q.wait(t, "signed in", func() bool { return !f.Busy() })
+	h.q.Wait(t, "signed in", func() bool { return !f.Busy() })
 	d, ok := h.destination("127.0.0.1")
 	if !ok || f.Problem() != "" || d.KeyMode != "custom" || len(h.added) != 1 {
 		t.Fatalf("destination %+v, problem %q", d, f.Problem())
@@ -136,18 +136,18 @@ func TestAddWithAKeyYouKeep(t *testing.T) {
 	g.res.Created = true
 	f2 := g.keyForm(t, url, fp, device.KeyCustom)
 	f2.Submit()
-	g.q.wait(t, "the question", func() bool { return dialogButton(g.w, "Continue") != nil })
+	g.q.Wait(t, "the question", func() bool { return dialogButton(g.w, "Continue") != nil })
 	test.Type(dialogEntry(g.w), strings.Repeat("AAAA-", 12)+"AAAA")
 	test.Tap(dialogButton(g.w, "Continue"))
-	g.q.wait(t, "the wrong key", func() bool { return !f2.Busy() })
+	g.q.Wait(t, "the wrong key", func() bool { return !f2.Busy() })
 	if !strings.Contains(f2.Problem(), "That key does not open") {
 		t.Fatalf("problem %q", f2.Problem())
 	}
 	f2.Submit()
-	g.q.wait(t, "the question", func() bool { return dialogButton(g.w, "Continue") != nil })
+	g.q.Wait(t, "the question", func() bool { return dialogButton(g.w, "Continue") != nil })
 	test.Type(dialogEntry(g.w), strings.ToLower(key))
 	test.Tap(dialogButton(g.w, "Continue"))
-	g.q.wait(t, "signed in", func() bool { return !f2.Busy() })
+	g.q.Wait(t, "signed in", func() bool { return !f2.Busy() })
 	if d, ok := g.destination("127.0.0.1"); !ok || f2.Problem() != "" || g.res.Created || d.KeyMode != "custom" {
 		t.Fatalf("destination %+v %+v, problem %q", d, g.res, f2.Problem())
 	}
@@ -158,9 +158,9 @@ func TestNotKeepingTheKeyAddsNothing(t *testing.T) {
 	url, fp := startServer(t)
 	f := h.keyForm(t, url, fp, device.KeyCustom)
 	f.Submit()
-	h.q.wait(t, "the key", func() bool { return dialogButton(h.w, "I have kept it") != nil })
+	h.q.Wait(t, "the key", func() bool { return dialogButton(h.w, "I have kept it") != nil })
 	test.Tap(dialogButton(h.w, "Cancel"))
-	h.q.wait(t, "the try to end", func() bool { return !f.Busy() })
+	h.q.Wait(t, "the try to end", func() bool { return !f.Busy() })
 	if len(h.a.Dev.Config().Destinations) != 1 || len(h.added) != 0 || f.Problem() != "Cancelled." {
 		t.Fatalf("added %v, problem %q", h.added, f.Problem())
 	}
@@ -177,7 +177,7 @@ func TestAccountPasswordThatDoesNotOpenTheArchive(t *testing.T) {
 	}
 	f := h.keyForm(t, url, fp, device.KeyAccount)
 	f.Submit()
-	h.q.wait(t, "the try to end", func() bool { return !f.Busy() })
+	h.q.Wait(t, "the try to end", func() bool { return !f.Busy() })
 	if !strings.Contains(f.Problem(), "Your account password does not open this computer's backup") {
 		t.Fatalf("problem %q", f.Problem())
 	}
@@ -189,7 +189,7 @@ func TestEscrowOnAServerWithoutEscrow(t *testing.T) {
 	f := h.keyForm(t, url, fp, device.KeyAccount)
 	test.Tap(f.server.key.escrow)
 	f.Submit()
-	h.q.wait(t, "the try to end", func() bool { return !f.Busy() })
+	h.q.Wait(t, "the try to end", func() bool { return !f.Busy() })
 	if !strings.Contains(f.Problem(), "offers no key escrow") {
 		t.Fatalf("problem %q", f.Problem())
 	}
@@ -206,7 +206,7 @@ func TestEscrowWithTheOrganisation(t *testing.T) {
 	test.Type(f.server.key.archive.again, "archive password 1")
 	test.Tap(f.server.key.escrow)
 	f.Submit()
-	h.q.wait(t, "signed in", func() bool { return !f.Busy() })
+	h.q.Wait(t, "signed in", func() bool { return !f.Busy() })
 	d, ok := h.destination("127.0.0.1")
 	if !ok || f.Problem() != "" || d.KeyMode != "password" || !d.Escrowed {
 		t.Fatalf("destination %+v, problem %q", d, f.Problem())
@@ -255,7 +255,7 @@ func TestServerFormFits(t *testing.T) {
 // formHas says whether the form shows a row labelled label.
 func formHas(f *Form, label string) bool {
 	found := false
-	walk(f.Object(), func(o fyne.CanvasObject) {
+	uitest.Walk(f.Object(), func(o fyne.CanvasObject) {
 		if form, ok := o.(*widget.Form); ok {
 			for _, it := range form.Items {
 				found = found || it.Text == label

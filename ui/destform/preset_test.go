@@ -9,13 +9,14 @@ import (
 
 	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/device"
+	"github.com/cairnbackup/cairn/ui/uitest"
 )
 
 // shownEntry is the entry in the window whose text is text: the one the
 // person sees, not only the form's field.
 func (h *harness) shownEntry(text string) *widget.Entry {
 	var found *widget.Entry
-	walk(h.w.Content(), func(o fyne.CanvasObject) {
+	uitest.Walk(h.w.Content(), func(o fyne.CanvasObject) {
 		if e, ok := o.(*widget.Entry); ok && e.Text == text && found == nil {
 			found = e
 		}
@@ -60,7 +61,7 @@ func TestPresetFillsAndLocksTheServer(t *testing.T) {
 	test.Type(s.key.archive.pw, "archive password 1")
 	test.Type(s.key.archive.again, "archive password 1")
 	f.Submit()
-	h.q.wait(t, "signed in", func() bool { return !f.Busy() })
+	h.q.Wait(t, "signed in", func() bool { return !f.Busy() })
 	d, ok := h.destination("127.0.0.1")
 	if !ok || f.Problem() != "" {
 		t.Fatalf("not added: %+v, problem %q", d, f.Problem())

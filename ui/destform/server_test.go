@@ -25,13 +25,13 @@ func TestSignInTrustingTheFingerprint(t *testing.T) {
 	f := h.serverForm(t, url)
 	test.Type(f.server.password, "account password")
 	f.Submit()
-	h.q.wait(t, "the fingerprint dialog", func() bool { return dialogButton(h.w, "Trust") != nil })
+	h.q.Wait(t, "the fingerprint dialog", func() bool { return dialogButton(h.w, "Trust") != nil })
 	shown := strings.ReplaceAll(dialogText(h.w), "\n", ":")
 	if !strings.Contains(shown, fp[:23]) || !strings.Contains(shown, fp[len(fp)-23:]) {
 		t.Fatalf("the dialog does not show %s:\n%s", fp, dialogText(h.w))
 	}
 	test.Tap(dialogButton(h.w, "Trust"))
-	h.q.wait(t, "signed in", func() bool { return !f.Busy() })
+	h.q.Wait(t, "signed in", func() bool { return !f.Busy() })
 	if len(h.added) != 1 || f.Problem() != "" {
 		t.Fatalf("added %v, problem %q", h.added, f.Problem())
 	}
@@ -51,7 +51,7 @@ func TestSignInWithAWrongPassword(t *testing.T) {
 	test.Type(f.server.fingerprint, fp) // IT gave it: no question asked
 	test.Type(f.server.password, "not my password")
 	f.Submit()
-	h.q.wait(t, "the sign-in to fail", func() bool { return !f.Busy() })
+	h.q.Wait(t, "the sign-in to fail", func() bool { return !f.Busy() })
 	if !strings.Contains(f.Problem(), "The user name or password is not right") {
 		t.Fatalf("problem: %q", f.Problem())
 	}
@@ -60,7 +60,7 @@ func TestSignInWithAWrongPassword(t *testing.T) {
 	}
 	f.server.password.SetText("account password")
 	f.Submit()
-	h.q.wait(t, "signed in", func() bool { return !f.Busy() })
+	h.q.Wait(t, "signed in", func() bool { return !f.Busy() })
 	if len(h.added) != 1 || f.Problem() != "" {
 		t.Fatalf("added %v, problem %q", h.added, f.Problem())
 	}
@@ -72,9 +72,9 @@ func TestNotTrustingChangesNothing(t *testing.T) {
 	f := h.serverForm(t, url)
 	test.Type(f.server.password, "account password")
 	f.Submit()
-	h.q.wait(t, "the fingerprint dialog", func() bool { return dialogButton(h.w, "Trust") != nil })
+	h.q.Wait(t, "the fingerprint dialog", func() bool { return dialogButton(h.w, "Trust") != nil })
 	test.Tap(dialogButton(h.w, "Cancel"))
-	h.q.wait(t, "the try to end", func() bool { return !f.Busy() })
+	h.q.Wait(t, "the try to end", func() bool { return !f.Busy() })
 	if !strings.Contains(f.Problem(), "did not trust") || len(h.a.Dev.Config().Destinations) != 1 {
 		t.Fatalf("problem %q", f.Problem())
 	}

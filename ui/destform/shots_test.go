@@ -57,14 +57,14 @@ func TestScreenshots(t *testing.T) {
 		test.Type(f.server.password, "wrong")
 		f.server.fingerprint.SetText("00:11")
 		f.Submit()
-		h.q.wait(t, "the sign-in to fail", func() bool { return !f.Busy() })
+		h.q.Wait(t, "the sign-in to fail", func() bool { return !f.Busy() })
 		capture(t, h, dir, "form-server-problem"+suffix)
 		f.server.fingerprint.SetText("")
 		f.Submit()
-		h.q.wait(t, "the fingerprint dialog", func() bool { return dialogButton(h.w, "Trust") != nil })
+		h.q.Wait(t, "the fingerprint dialog", func() bool { return dialogButton(h.w, "Trust") != nil })
 		capture(t, h, dir, "form-fingerprint"+suffix)
 		test.Tap(dialogButton(h.w, "Cancel"))
-		h.q.wait(t, "the try to end", func() bool { return !f.Busy() })
+		h.q.Wait(t, "the try to end", func() bool { return !f.Busy() })
 
 		other := uitest.NewDevice(t)
 		g := NewFolderForm(h.w, h.deps, h.onAdded)
@@ -73,10 +73,10 @@ func TestScreenshots(t *testing.T) {
 		test.Type(g.folder.archive.pw, "whatever new password")
 		test.Type(g.folder.archive.again, "whatever new password")
 		g.Submit()
-		h.q.wait(t, "the password dialog", func() bool { return dialogButton(h.w, "Continue") != nil })
+		h.q.Wait(t, "the password dialog", func() bool { return dialogButton(h.w, "Continue") != nil })
 		capture(t, h, dir, "form-existing"+suffix)
 		g.Cancel()
-		h.q.wait(t, "the try to end", func() bool { return !g.Busy() })
+		h.q.Wait(t, "the try to end", func() bool { return !g.Busy() })
 
 		h = newHarness(t)
 		fyne.CurrentApp().Settings().SetTheme(variant{theme.DefaultTheme(), v})
@@ -85,16 +85,16 @@ func TestScreenshots(t *testing.T) {
 		h.w.SetContent(widget.NewLabel(""))
 		ShowDialog(h.w, "Sign in to a Cairn server", k)
 		k.Submit()
-		h.q.wait(t, "the key", func() bool { return dialogButton(h.w, "I have kept it") != nil })
+		h.q.Wait(t, "the key", func() bool { return dialogButton(h.w, "I have kept it") != nil })
 		capture(t, h, dir, "form-custom-key"+suffix)
 		test.Tap(dialogButton(h.w, "Cancel"))
-		h.q.wait(t, "the try to end", func() bool { return !k.Busy() })
+		h.q.Wait(t, "the try to end", func() bool { return !k.Busy() })
 	}
 }
 
 func capture(t *testing.T, h *harness, dir, name string) {
 	t.Helper()
-	h.q.run()
+	h.q.Run()
 	h.w.Resize(uitest.Size.AddWidthHeight(1, 1)) // twice: wrapped text knows its height
 	h.w.Resize(uitest.Size)                      // after one layout
 	f, err := os.Create(filepath.Join(dir, name+".png"))

@@ -4,18 +4,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/device"
-	"github.com/cairnbackup/cairn/i18n"
 	"github.com/cairnbackup/cairn/ui/uitest"
 )
 
@@ -23,49 +20,15 @@ import (
 var _ Engine = (*device.Device)(nil)
 
 func TestMain(m *testing.M) {
-	en, err := i18n.Bundles.ReadFile("en.json")
-	if err == nil {
-		err = lang.AddTranslationsForLocale(en, "en")
-	}
-	if err != nil {
-		panic(err)
-	}
+	uitest.UseEnglish()
 	os.Exit(m.Run())
-}
-
-// uiQueue stands in for fyne.Do: background work posts here, and the test
-// runs it on its own goroutine whenever it polls.
-type uiQueue struct {
-	mu  sync.Mutex
-	fns []func()
-}
-
-func (q *uiQueue) Do(f func()) {
-	q.mu.Lock()
-	q.fns = append(q.fns, f)
-	q.mu.Unlock()
-}
-
-func (q *uiQueue) run() {
-	for {
-		q.mu.Lock()
-		fns := q.fns
-		q.fns = nil
-		q.mu.Unlock()
-		if len(fns) == 0 {
-			return
-		}
-		for _, f := range fns {
-			f()
-		}
-	}
 }
 
 // harness is a computer Cairn starts on for the first time: a home folder
 // with files, a fresh device, the first-run flow in a window.
 type harness struct {
 	t        *testing.T
-	q        *uiQueue
+	q        *uitest.Queue
 	w        fyne.Window
 	home     string
 	cairn    string
@@ -79,7 +42,7 @@ func newHarness(t *testing.T) *harness {
 	t.Helper()
 	test.NewTempApp(t)
 	root := t.TempDir()
-	h := &harness{t: t, q: &uiQueue{}, home: filepath.Join(root, "home", "bob"), cairn: filepath.Join(root, "cairn")}
+	h := &harness{t: t, q: &uitest.Queue{}, home: filepath.Join(root, "home", "bob"), cairn: filepath.Join(root, "cairn")}
 	if err := os.MkdirAll(filepath.Join(h.home, "Documents"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -124,27 +87,9 @@ func (h *harness) restart() {
 func (h *harness) waitFor(what string, cond func() bool) {
 	h.t.Helper()
 	uitest.WaitFor(h.t, what, func() bool {
-		h.q.run()
+		h.q.Run()
 		return cond()
 	})
-}
-
-// walk calls fn for every visible object below o, widgets' parts included.
-func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	fn(o)
-	switch x := o.(type) {
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			walk(c, fn)
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(x).Objects() {
-			walk(c, fn)
-		}
-	}
 }
 
 // top is the dialog on top of the window, or its content.
@@ -158,7 +103,7 @@ func (h *harness) top() fyne.CanvasObject {
 // shown is every visible label's text, a line each.
 func (h *harness) shown() string {
 	var b strings.Builder
-	walk(h.top(), func(o fyne.CanvasObject) {
+	uitest.Walk(h.top(), func(o fyne.CanvasObject) {
 		if l, ok := o.(*widget.Label); ok {
 			b.WriteString(l.Text + "\n")
 		}
@@ -172,7 +117,7 @@ func (h *harness) tap(text string) {
 	var found *widget.Button
 	h.waitFor("a button "+text, func() bool {
 		found = nil
-		walk(h.top(), func(o fyne.CanvasObject) {
+		uitest.Walk(h.top(), func(o fyne.CanvasObject) {
 			if b, ok := o.(*widget.Button); ok && b.Text == text && !b.Disabled() && found == nil {
 				found = b
 			}
@@ -186,7 +131,7 @@ func (h *harness) tap(text string) {
 func (h *harness) choose(option string) {
 	h.t.Helper()
 	var found *widget.RadioGroup
-	walk(h.top(), func(o fyne.CanvasObject) {
+	uitest.Walk(h.top(), func(o fyne.CanvasObject) {
 		if r, ok := o.(*widget.RadioGroup); ok && found == nil {
 			for _, opt := range r.Options {
 				if opt == option {
@@ -205,14 +150,14 @@ func (h *harness) choose(option string) {
 func (h *harness) typeIn(label, text string) {
 	h.t.Helper()
 	var entry *widget.Entry
-	walk(h.top(), func(o fyne.CanvasObject) {
+	uitest.Walk(h.top(), func(o fyne.CanvasObject) {
 		f, ok := o.(*widget.Form)
 		if !ok {
 			return
 		}
 		for _, it := range f.Items {
 			if it.Text == label && entry == nil {
-				walk(it.Widget, func(o fyne.CanvasObject) {
+				uitest.Walk(it.Widget, func(o fyne.CanvasObject) {
 					if e, ok := o.(*widget.Entry); ok && entry == nil {
 						entry = e
 					}

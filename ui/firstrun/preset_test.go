@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cairnbackup/cairn/engine/config"
+	"github.com/cairnbackup/cairn/ui/uitest"
 )
 
 // With the organisation's preset, a new computer is offered its server
@@ -24,7 +25,7 @@ func TestPresetOffersTheOrganisationsServer(t *testing.T) {
 		t.Fatal("the drive's form is shown first")
 	}
 	var address *widget.Entry
-	walk(h.top(), func(o fyne.CanvasObject) {
+	uitest.Walk(h.top(), func(o fyne.CanvasObject) {
 		if e, ok := o.(*widget.Entry); ok && e.Text == h.preset.Server {
 			address = e
 		}

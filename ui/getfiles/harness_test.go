@@ -5,7 +5,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -15,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cairnbackup/cairn/engine/device"
-	"github.com/cairnbackup/cairn/i18n"
 	"github.com/cairnbackup/cairn/ui/uitest"
 )
 
@@ -23,44 +21,8 @@ import (
 var _ Engine = (*device.Device)(nil)
 
 func TestMain(m *testing.M) {
-	// The English bundle gives plurals their singular forms ("1 item").
-	en, err := i18n.Bundles.ReadFile("en.json")
-	if err == nil {
-		err = lang.AddTranslationsForLocale(en, "en")
-	}
-	if err != nil {
-		panic(err)
-	}
+	uitest.UseEnglish()
 	os.Exit(m.Run())
-}
-
-// uiQueue stands in for fyne.Do: the screen's background work posts here,
-// and the test runs what was posted on its own goroutine, so widgets are
-// only ever touched by one goroutine (the race detector agrees).
-type uiQueue struct {
-	mu  sync.Mutex
-	fns []func()
-}
-
-func (q *uiQueue) post(f func()) {
-	q.mu.Lock()
-	q.fns = append(q.fns, f)
-	q.mu.Unlock()
-}
-
-func (q *uiQueue) run() {
-	for {
-		q.mu.Lock()
-		fns := q.fns
-		q.fns = nil
-		q.mu.Unlock()
-		if len(fns) == 0 {
-			return
-		}
-		for _, f := range fns {
-			f()
-		}
-	}
 }
 
 // harness is the screen in a window of the smallest supported size, on a
@@ -70,7 +32,7 @@ type harness struct {
 	a         *uitest.Archive
 	s         *Screen
 	w         fyne.Window
-	ui        *uiQueue
+	ui        *uitest.Queue
 	downloads string
 	opened    []string // OpenFolder calls
 }
@@ -78,11 +40,11 @@ type harness struct {
 func newHarness(t *testing.T, a *uitest.Archive) *harness {
 	t.Helper()
 	test.NewTempApp(t)
-	h := &harness{t: t, a: a, ui: &uiQueue{}, downloads: filepath.Join(a.Root, "Downloads")}
+	h := &harness{t: t, a: a, ui: &uitest.Queue{}, downloads: filepath.Join(a.Root, "Downloads")}
 	h.w = test.NewTempWindow(t, nil)
 	h.s = New(h.w, Deps{Engine: a.Dev, UserHome: a.ArchivePath(""), Downloads: h.downloads,
 		Desktop: filepath.Join(a.Root, "Desktop"), OpenFolder: func(p string) { h.opened = append(h.opened, p) }})
-	h.s.do = h.ui.post
+	h.s.do = h.ui.Do
 	h.w.SetContent(h.s.Object())
 	h.w.Resize(uitest.Size)
 	h.s.Shown()
@@ -93,7 +55,7 @@ func newHarness(t *testing.T, a *uitest.Archive) *harness {
 func (h *harness) waitFor(what string, cond func() bool) {
 	h.t.Helper()
 	uitest.WaitFor(h.t, what, func() bool {
-		h.ui.run()
+		h.ui.Run()
 		return cond()
 	})
 }

@@ -3,18 +3,15 @@ package home
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cairnbackup/cairn/engine/device"
 	"github.com/cairnbackup/cairn/engine/service"
-	"github.com/cairnbackup/cairn/i18n"
 	"github.com/cairnbackup/cairn/ui/uitest"
 )
 
@@ -23,48 +20,13 @@ var (
 	_ Service = (*service.Service)(nil)
 )
 
-// uiQueue stands in for fyne.Do: Fyne's test driver would run the work at
-// once on the engine's goroutine, racing the test's; the test runs it on
-// its own goroutine instead, whenever it polls.
-type uiQueue struct {
-	mu  sync.Mutex
-	fns []func()
-}
-
-func (q *uiQueue) Do(f func()) {
-	q.mu.Lock()
-	q.fns = append(q.fns, f)
-	q.mu.Unlock()
-}
-
-func (q *uiQueue) run() {
-	for {
-		q.mu.Lock()
-		fns := q.fns
-		q.fns = nil
-		q.mu.Unlock()
-		if len(fns) == 0 {
-			return
-		}
-		for _, f := range fns {
-			f()
-		}
-	}
-}
-
-// waitUI runs the UI queue until cond holds.
-func (q *uiQueue) wait(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	uitest.WaitFor(t, what, func() bool { q.run(); return cond() })
-}
-
 // harness is the Home screen in a window, over a real device and service.
 type harness struct {
 	a       *uitest.Archive
 	svc     *service.Service
 	s       *Screen
 	w       fyne.Window
-	q       *uiQueue
+	q       *uitest.Queue
 	manage  int
 	choose  int
 	serving bool
@@ -75,13 +37,13 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	test.NewTempApp(t)
-	loadEnglish(t)
+	uitest.UseEnglish()
 	a := uitest.NewDevice(t)
 	if err := a.Dev.AddFiles(a.UserHome); err != nil {
 		t.Fatal(err)
 	}
 	a.Backup(t)
-	h := &harness{a: a, svc: service.New(a.Dev), q: &uiQueue{}}
+	h := &harness{a: a, svc: service.New(a.Dev), q: &uitest.Queue{}}
 	h.w = test.NewTempWindow(t, widget.NewLabel(""))
 	h.w.Resize(uitest.Size)
 	h.s = New(h.w, Deps{Device: a.Dev, Service: h.svc, Do: h.q.Do,
@@ -110,38 +72,8 @@ func (h *harness) stateLine() string { return h.s.header.line.Text }
 
 func (h *harness) card(t *testing.T) *destCard {
 	t.Helper()
-	h.q.wait(t, "the destination's card", func() bool { return h.s.cards[uitest.DestName] != nil })
+	h.q.Wait(t, "the destination's card", func() bool { return h.s.cards[uitest.DestName] != nil })
 	return h.s.cards[uitest.DestName]
-}
-
-// loadEnglish registers en.json, so plurals read as in the app.
-func loadEnglish(t *testing.T) {
-	t.Helper()
-	b, err := i18n.Bundles.ReadFile("en.json")
-	if err == nil {
-		err = lang.AddTranslationsForLocale(b, fyne.Locale("en"))
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// walk calls fn for every visible object below o, widgets' parts included.
-func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	fn(o)
-	switch x := o.(type) {
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			walk(c, fn)
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(x).Objects() {
-			walk(c, fn)
-		}
-	}
 }
 
 // tapText taps the innermost tappable widget on top of the window (a menu
@@ -149,13 +81,13 @@ func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 func tapText(t *testing.T, w fyne.Window, text string) {
 	t.Helper()
 	var found fyne.Tappable
-	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+	uitest.Walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
 		tp, ok := o.(fyne.Tappable)
 		wid, isWidget := o.(fyne.Widget)
 		if !ok || !isWidget {
 			return
 		}
-		walk(wid, func(in fyne.CanvasObject) {
+		uitest.Walk(wid, func(in fyne.CanvasObject) {
 			if txt, ok := in.(*canvas.Text); ok && txt.Text == text {
 				found = tp
 			}
@@ -170,7 +102,7 @@ func tapText(t *testing.T, w fyne.Window, text string) {
 // shows says whether a visible label on the screen contains text.
 func (h *harness) shows(text string) bool {
 	found := false
-	walk(h.s.Object(), func(o fyne.CanvasObject) {
+	uitest.Walk(h.s.Object(), func(o fyne.CanvasObject) {
 		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, text) {
 			found = true
 		}
@@ -182,7 +114,7 @@ func (h *harness) shows(text string) bool {
 func findButton(t *testing.T, h *harness, text string) *widget.Button {
 	t.Helper()
 	var found *widget.Button
-	walk(h.s.Object(), func(o fyne.CanvasObject) {
+	uitest.Walk(h.s.Object(), func(o fyne.CanvasObject) {
 		if b, ok := o.(*widget.Button); ok && b.Text == text && found == nil {
 			found = b
 		}

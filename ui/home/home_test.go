@@ -43,18 +43,18 @@ func TestBackUpNow(t *testing.T) {
 	h := newHarness(t)
 	h.s.Shown()
 	h.serve(t)
-	h.q.wait(t, "the first pass", func() bool { return strings.HasPrefix(h.stateLine(), "Safe as of") })
+	h.q.Wait(t, "the first pass", func() bool { return strings.HasPrefix(h.stateLine(), "Safe as of") })
 	h.a.Write(t, map[string]string{"Documents/new.txt": "written just now"})
 	before := h.svc.State().LastSafe
 	test.Tap(h.s.header.backupNow)
-	h.q.wait(t, "the pass after Back up now", func() bool {
+	h.q.Wait(t, "the pass after Back up now", func() bool {
 		return h.svc.State().LastSafe.After(before) && strings.HasPrefix(h.stateLine(), "Safe as of")
 	})
 	if _, ok, err := h.a.Dev.Lookup(context.Background(), "", h.a.ArchivePath("Documents/new.txt"), index.View{At: index.Latest}); !ok || err != nil {
 		t.Fatalf("the new file is not in the backup: %v", err)
 	}
 	// The card reads the status again once the pass ended.
-	h.q.wait(t, "the card to show the pass", func() bool {
+	h.q.Wait(t, "the card to show the pass", func() bool {
 		return strings.Contains(h.card(t).last.Text, "1 file changed")
 	})
 }
@@ -71,7 +71,7 @@ func TestUnreadableFilesAreListed(t *testing.T) {
 	t.Cleanup(func() { os.Chmod(locked, 0o644) })
 	h.s.Shown()
 	h.serve(t)
-	h.q.wait(t, "the warning", func() bool { return h.s.warnings.acc.Visible() })
+	h.q.Wait(t, "the warning", func() bool { return h.s.warnings.acc.Visible() })
 	if got := h.s.warnings.item.Title; got != "1 file could not be read" {
 		t.Errorf("title %q", got)
 	}
@@ -87,19 +87,19 @@ func TestPauseAndResume(t *testing.T) {
 	h := newHarness(t)
 	h.s.Shown()
 	h.serve(t)
-	h.q.wait(t, "the first pass", func() bool { return strings.HasPrefix(h.stateLine(), "Safe as of") })
+	h.q.Wait(t, "the first pass", func() bool { return strings.HasPrefix(h.stateLine(), "Safe as of") })
 	test.Tap(h.s.header.pause)
 	tapText(t, h.w, "Pause until I resume")
-	h.q.wait(t, "paused", func() bool { return h.stateLine() == "Paused until you resume" })
+	h.q.Wait(t, "paused", func() bool { return h.stateLine() == "Paused until you resume" })
 	if h.s.header.pause.Text != "Resume" {
 		t.Fatalf("the button says %q", h.s.header.pause.Text)
 	}
 	test.Tap(h.s.header.pause)
-	h.q.wait(t, "resumed", func() bool { return h.s.header.pause.Text == "Pause" && !strings.HasPrefix(h.stateLine(), "Paused") })
+	h.q.Wait(t, "resumed", func() bool { return h.s.header.pause.Text == "Pause" && !strings.HasPrefix(h.stateLine(), "Paused") })
 
 	test.Tap(h.s.header.pause)
 	tapText(t, h.w, "Pause for 1 hour")
-	h.q.wait(t, "paused for an hour", func() bool { return strings.HasPrefix(h.stateLine(), "Paused until ") })
+	h.q.Wait(t, "paused for an hour", func() bool { return strings.HasPrefix(h.stateLine(), "Paused until ") })
 	if until := h.svc.State().PausedUntil; until.Sub(time.Now()) < 59*time.Minute {
 		t.Fatalf("paused until %v", until)
 	}
@@ -111,7 +111,7 @@ func TestNoDestinationSaysWhatToDo(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.s.Shown()
-	h.q.wait(t, "the call to action", func() bool { return h.s.showingNone })
+	h.q.Wait(t, "the call to action", func() bool { return h.s.showingNone })
 	test.Tap(findButton(t, h, "Choose where to back up"))
 	if h.choose != 1 {
 		t.Fatal("the button did not start choosing a destination")
@@ -122,7 +122,7 @@ func TestNoDestinationSaysWhatToDo(t *testing.T) {
 }
 
 func TestProgressInWords(t *testing.T) {
-	loadEnglish(t)
+	uitest.UseEnglish()
 	for _, c := range []struct {
 		p    backup.Progress
 		want string

@@ -70,7 +70,7 @@ func TestScreenshots(t *testing.T) {
 			t.Fatal(err)
 		}
 		h.s.Shown()
-		h.q.wait(t, "no destination", func() bool { return h.s.showingNone })
+		h.q.Wait(t, "no destination", func() bool { return h.s.showingNone })
 		shot(t, h, dir, v, "home-none", func() {})
 	}
 }

@@ -17,10 +17,10 @@ func TestShowsWatchingAndTheNextScan(t *testing.T) {
 	h := newHarness(t)
 	h.s.Shown()
 	h.serve(t)
-	h.q.wait(t, "the watcher", func() bool {
+	h.q.Wait(t, "the watcher", func() bool {
 		return h.s.watching.card.Visible() && strings.HasPrefix(h.s.watching.watching.Text, "Watching ")
 	})
-	h.q.wait(t, "the next scan", func() bool { return strings.HasPrefix(h.s.watching.scan.Text, "Next full scan: ") })
+	h.q.Wait(t, "the next scan", func() bool { return strings.HasPrefix(h.s.watching.scan.Text, "Next full scan: ") })
 	if !strings.Contains(h.s.watching.watching.Text, "changes are backed up within seconds") {
 		t.Errorf("watching: %q", h.s.watching.watching.Text)
 	}

@@ -2,30 +2,21 @@ package replace
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/device"
 	"github.com/cairnbackup/cairn/engine/restore"
-	"github.com/cairnbackup/cairn/engine/server"
-	"github.com/cairnbackup/cairn/engine/server/passhash"
-	"github.com/cairnbackup/cairn/engine/server/records"
-	"github.com/cairnbackup/cairn/engine/store/remote"
-	"github.com/cairnbackup/cairn/i18n"
+	"github.com/cairnbackup/cairn/internal/testservers"
 	"github.com/cairnbackup/cairn/ui/uitest"
 )
 
@@ -33,45 +24,8 @@ import (
 var _ Engine = (*device.Device)(nil)
 
 func TestMain(m *testing.M) {
-	// The English bundle gives plurals their singular forms ("1 file").
-	en, err := i18n.Bundles.ReadFile("en.json")
-	if err == nil {
-		err = lang.AddTranslationsForLocale(en, "en")
-	}
-	if err != nil {
-		panic(err)
-	}
+	uitest.UseEnglish()
 	os.Exit(m.Run())
-}
-
-// uiQueue stands in for fyne.Do: the wizard's background work posts here,
-// and the test runs what was posted on its own goroutine whenever it
-// polls, so widgets are only ever touched by one goroutine (Fyne's test
-// driver would run fyne.Do at once on the engine's goroutine).
-type uiQueue struct {
-	mu  sync.Mutex
-	fns []func()
-}
-
-func (q *uiQueue) Do(f func()) {
-	q.mu.Lock()
-	q.fns = append(q.fns, f)
-	q.mu.Unlock()
-}
-
-func (q *uiQueue) run() {
-	for {
-		q.mu.Lock()
-		fns := q.fns
-		q.fns = nil
-		q.mu.Unlock()
-		if len(fns) == 0 {
-			return
-		}
-		for _, f := range fns {
-			f()
-		}
-	}
 }
 
 // oldDrive is the old computer: its home folder selected, a slower
@@ -103,7 +57,7 @@ func oldDrive(t *testing.T) *uitest.Archive {
 // window of the smallest supported size, and the wizard in it.
 type harness struct {
 	t        *testing.T
-	q        *uiQueue
+	q        *uitest.Queue
 	w        fyne.Window
 	home     string // the new computer's home folder
 	cairn    string // its Cairn folder
@@ -118,7 +72,7 @@ func newComputer(t *testing.T) *harness {
 	t.Helper()
 	test.NewTempApp(t)
 	root := t.TempDir()
-	h := &harness{t: t, q: &uiQueue{}, home: filepath.Join(root, "home", "bob"), cairn: filepath.Join(root, "cairn")}
+	h := &harness{t: t, q: &uitest.Queue{}, home: filepath.Join(root, "home", "bob"), cairn: filepath.Join(root, "cairn")}
 	if err := os.MkdirAll(h.home, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +120,7 @@ func (h *harness) restart() *Screen {
 func (h *harness) waitFor(what string, cond func() bool) {
 	h.t.Helper()
 	uitest.WaitFor(h.t, what, func() bool {
-		h.q.run()
+		h.q.Run()
 		return cond()
 	})
 }
@@ -192,25 +146,6 @@ func typeIn(e *widget.Entry, text string) {
 	test.Type(e, text)
 }
 
-// walk calls fn for every visible object below o, widgets' parts
-// included.
-func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	fn(o)
-	switch x := o.(type) {
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			walk(c, fn)
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(x).Objects() {
-			walk(c, fn)
-		}
-	}
-}
-
 // shown is every visible label's text in the window (its top dialog, if
 // one is open), a line each.
 func (h *harness) shown() string {
@@ -219,7 +154,7 @@ func (h *harness) shown() string {
 	if top := h.w.Canvas().Overlays().Top(); top != nil {
 		root = top
 	}
-	walk(root, func(o fyne.CanvasObject) {
+	uitest.Walk(root, func(o fyne.CanvasObject) {
 		switch x := o.(type) {
 		case *widget.Label:
 			b.WriteString(x.Text + "\n")
@@ -237,7 +172,7 @@ func (h *harness) dialogButton(text string) *widget.Button {
 	var found *widget.Button
 	h.waitFor("a dialog with "+text, func() bool {
 		found = nil
-		walk(h.w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		uitest.Walk(h.w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
 			if b, ok := o.(*widget.Button); ok && b.Text == text && found == nil {
 				found = b
 			}
@@ -251,7 +186,7 @@ func (h *harness) dialogButton(text string) *widget.Button {
 func (h *harness) check(text string) *widget.Check {
 	h.t.Helper()
 	var found *widget.Check
-	walk(h.w.Content(), func(o fyne.CanvasObject) {
+	uitest.Walk(h.w.Content(), func(o fyne.CanvasObject) {
 		if c, ok := o.(*widget.Check); ok && c.Text == text {
 			found = c
 		}
@@ -275,25 +210,7 @@ func readFile(t *testing.T, path string) string {
 // self-signed certificate and the user ana ("account password").
 func serverAt(t *testing.T) (url, fingerprint string) {
 	t.Helper()
-	ctx := context.Background()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	data, err := server.OpenData(ctx, t.TempDir(), nil, logger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { data.Close() })
-	h, _ := passhash.Hash([]byte("account password"), passhash.Test)
-	if _, err := data.Records.AddUser(ctx, records.User{Name: "ana", PasswordHash: h}); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(server.Options{Vault: data.Vault, Logger: logger, HashParams: passhash.Test,
-		Sleep: func(context.Context, time.Duration) {}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewTLSServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return ts.URL, remote.Fingerprint(ts.Certificate().Raw)
+	return testservers.Cairn(t, testservers.CairnOptions{})
 }
 
 // holdTransfer is the real engine, except that its first Transfer waits

@@ -1,10 +1,6 @@
 package settings
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,10 +10,7 @@ import (
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/device"
 	"github.com/cairnbackup/cairn/engine/secrets"
-	"github.com/cairnbackup/cairn/engine/server"
-	"github.com/cairnbackup/cairn/engine/server/passhash"
-	"github.com/cairnbackup/cairn/engine/server/records"
-	"github.com/cairnbackup/cairn/engine/store/remote"
+	"github.com/cairnbackup/cairn/internal/testservers"
 	"github.com/cairnbackup/cairn/ui/uitest"
 )
 
@@ -30,7 +23,7 @@ func (h *harness) addFolder(t *testing.T, path, name string) {
 	test.Type(h.entry(t, "Archive password"), "second drive password")
 	test.Type(h.entry(t, "Type it again"), "second drive password")
 	test.Tap(h.button(t, "Add"))
-	h.q.wait(t, "the dialog to close", func() bool { return h.w.Canvas().Overlays().Top() == nil })
+	h.q.Wait(t, "the dialog to close", func() bool { return h.w.Canvas().Overlays().Top() == nil })
 }
 
 func TestAddAFolder(t *testing.T) {
@@ -65,11 +58,11 @@ func TestRemoveADestination(t *testing.T) {
 	}
 	test.Tap(h.button(t, "Remove"))
 	test.Tap(h.button(t, "Remove")) // the dialog's
-	h.q.wait(t, "the removal", func() bool { return len(h.a.Dev.Config().Destinations) == 1 })
+	h.q.Wait(t, "the removal", func() bool { return len(h.a.Dev.Config().Destinations) == 1 })
 	if got := h.a.Dev.Config().Destinations[0].Name; got != uitest.DestName {
 		t.Fatalf("the wrong one went: %s is left", got)
 	}
-	h.q.wait(t, "the list", func() bool { return !h.shows("Second drive") })
+	h.q.Wait(t, "the list", func() bool { return !h.shows("Second drive") })
 	if entries, err := os.ReadDir(drive); err != nil || len(entries) == 0 {
 		t.Fatalf("the archive went too: %v", err)
 	}
@@ -87,11 +80,11 @@ func TestChangePassword(t *testing.T) {
 	test.Type(h.entry(t, "New password"), "a brand new password")
 	test.Type(h.entry(t, "Type it again"), "a brand new password")
 	test.Tap(h.button(t, "Change password"))
-	h.q.wait(t, "the wrong password", func() bool { return h.shows("The password is not right") })
+	h.q.Wait(t, "the wrong password", func() bool { return h.shows("The password is not right") })
 
 	h.entry(t, "Current password").SetText(uitest.Password)
 	test.Tap(h.button(t, "Change password"))
-	h.q.wait(t, "the change", func() bool { return h.shows("opens with the new password only") })
+	h.q.Wait(t, "the change", func() bool { return h.shows("opens with the new password only") })
 	test.Tap(h.button(t, "OK"))
 
 	other := openDevice(t)
@@ -141,8 +134,8 @@ func TestSignOutOfAServer(t *testing.T) {
 		t.Fatal("the confirmation does not say the backup stays")
 	}
 	test.Tap(h.button(t, "Sign out and remove")) // the dialog's
-	h.q.wait(t, "the sign-out", func() bool { return len(h.a.Dev.Config().Destinations) == 1 })
-	h.q.wait(t, "the list", func() bool { return !h.shows("Server: ") })
+	h.q.Wait(t, "the sign-out", func() bool { return len(h.a.Dev.Config().Destinations) == 1 })
+	h.q.Wait(t, "the list", func() bool { return !h.shows("Server: ") })
 }
 
 // Each server destination says what protects its key, and the list says
@@ -193,27 +186,5 @@ func startServer(t *testing.T) (url, fingerprint string) {
 // escrow key, as cairn-server escrow init does.
 func startServerWith(t *testing.T, withEscrow bool) (url, fingerprint string) {
 	t.Helper()
-	ctx := context.Background()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	data, err := server.OpenData(ctx, t.TempDir(), nil, logger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { data.Close() })
-	hash, _ := passhash.Hash([]byte("account password"), passhash.Test)
-	if _, err := data.Records.AddUser(ctx, records.User{Name: "ana", PasswordHash: hash}); err != nil {
-		t.Fatal(err)
-	}
-	if withEscrow {
-		if _, _, err := server.InitEscrow(ctx, data.Records, false); err != nil {
-			t.Fatal(err)
-		}
-	}
-	srv, err := server.New(server.Options{Vault: data.Vault, Logger: logger, HashParams: passhash.Test})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewTLSServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return ts.URL, remote.Fingerprint(ts.Certificate().Raw)
+	return testservers.Cairn(t, testservers.CairnOptions{Escrow: withEscrow})
 }

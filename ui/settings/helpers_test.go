@@ -4,63 +4,25 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/device"
-	"github.com/cairnbackup/cairn/i18n"
 	"github.com/cairnbackup/cairn/ui/uitest"
 )
 
 var _ Engine = (*device.Device)(nil)
-
-// uiQueue stands in for fyne.Do: Fyne's test driver would run the work at
-// once on the engine's goroutine, racing the test's; the test runs it on
-// its own goroutine instead, whenever it polls.
-type uiQueue struct {
-	mu  sync.Mutex
-	fns []func()
-}
-
-func (q *uiQueue) Do(f func()) {
-	q.mu.Lock()
-	q.fns = append(q.fns, f)
-	q.mu.Unlock()
-}
-
-func (q *uiQueue) run() {
-	for {
-		q.mu.Lock()
-		fns := q.fns
-		q.fns = nil
-		q.mu.Unlock()
-		if len(fns) == 0 {
-			return
-		}
-		for _, f := range fns {
-			f()
-		}
-	}
-}
-
-// waitUI runs the UI queue until cond holds.
-func (q *uiQueue) wait(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	uitest.WaitFor(t, what, func() bool { q.run(); return cond() })
-}
 
 // harness is the Settings screen in a window, over a real device.
 type harness struct {
 	a       *uitest.Archive
 	s       *Screen
 	w       fyne.Window
-	q       *uiQueue
+	q       *uitest.Queue
 	changes int // DestinationsChanged calls
 	scans   int // ScanNow calls
 }
@@ -68,8 +30,8 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	test.NewTempApp(t)
-	loadEnglish(t)
-	h := &harness{a: uitest.NewDevice(t), q: &uiQueue{}}
+	uitest.UseEnglish()
+	h := &harness{a: uitest.NewDevice(t), q: &uitest.Queue{}}
 	h.w = test.NewTempWindow(t, widget.NewLabel(""))
 	h.w.Resize(uitest.Size)
 	h.s = New(h.w, Deps{Engine: h.a.Dev, KDF: crypt.TestKDF, Do: h.q.Do,
@@ -83,7 +45,7 @@ func newHarness(t *testing.T) *harness {
 func (h *harness) save(t *testing.T) {
 	t.Helper()
 	test.Tap(h.s.save)
-	h.q.wait(t, "the save", func() bool { return !h.s.saving })
+	h.q.Wait(t, "the save", func() bool { return !h.s.saving })
 }
 
 // openDevice opens a fresh device in a temporary folder, for checking what
@@ -105,36 +67,6 @@ func password(pw string) device.PasswordFunc {
 
 var background = context.Background()
 
-// loadEnglish registers en.json, so plurals read as in the app.
-func loadEnglish(t *testing.T) {
-	t.Helper()
-	b, err := i18n.Bundles.ReadFile("en.json")
-	if err == nil {
-		err = lang.AddTranslationsForLocale(b, fyne.Locale("en"))
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// walk calls fn for every visible object below o, widgets' parts included.
-func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	fn(o)
-	switch x := o.(type) {
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			walk(c, fn)
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(x).Objects() {
-			walk(c, fn)
-		}
-	}
-}
-
 // top is the dialog on top of the window, or the screen when there is none.
 func (h *harness) top() fyne.CanvasObject {
 	if o := h.w.Canvas().Overlays().Top(); o != nil {
@@ -148,7 +80,7 @@ func (h *harness) top() fyne.CanvasObject {
 func (h *harness) button(t *testing.T, text string) *widget.Button {
 	t.Helper()
 	var found *widget.Button
-	walk(h.top(), func(o fyne.CanvasObject) {
+	uitest.Walk(h.top(), func(o fyne.CanvasObject) {
 		if b, ok := o.(*widget.Button); ok && b.Text == text {
 			found = b
 		}
@@ -162,7 +94,7 @@ func (h *harness) button(t *testing.T, text string) *widget.Button {
 // hasButton says whether a button saying text is on top.
 func (h *harness) hasButton(text string) bool {
 	found := false
-	walk(h.top(), func(o fyne.CanvasObject) {
+	uitest.Walk(h.top(), func(o fyne.CanvasObject) {
 		if b, ok := o.(*widget.Button); ok && b.Text == text {
 			found = true
 		}
@@ -175,14 +107,14 @@ func (h *harness) hasButton(text string) bool {
 func (h *harness) entry(t *testing.T, label string) *widget.Entry {
 	t.Helper()
 	var found *widget.Entry
-	walk(h.top(), func(o fyne.CanvasObject) {
+	uitest.Walk(h.top(), func(o fyne.CanvasObject) {
 		f, ok := o.(*widget.Form)
 		if !ok || found != nil {
 			return
 		}
 		for _, it := range f.Items {
 			if it.Text == label {
-				walk(it.Widget, func(o fyne.CanvasObject) {
+				uitest.Walk(it.Widget, func(o fyne.CanvasObject) {
 					if e, ok := o.(*widget.Entry); ok && found == nil {
 						found = e
 					}
@@ -199,7 +131,7 @@ func (h *harness) entry(t *testing.T, label string) *widget.Entry {
 // shows says whether a visible label or rich text on top contains text.
 func (h *harness) shows(text string) bool {
 	found := false
-	walk(h.top(), func(o fyne.CanvasObject) {
+	uitest.Walk(h.top(), func(o fyne.CanvasObject) {
 		switch x := o.(type) {
 		case *widget.Label:
 			found = found || strings.Contains(x.Text, text)
@@ -213,7 +145,7 @@ func (h *harness) shows(text string) bool {
 // buttons counts the visible buttons saying text on top.
 func (h *harness) buttons(text string) int {
 	n := 0
-	walk(h.top(), func(o fyne.CanvasObject) {
+	uitest.Walk(h.top(), func(o fyne.CanvasObject) {
 		if b, ok := o.(*widget.Button); ok && b.Text == text {
 			n++
 		}

@@ -145,7 +145,7 @@ func TestNoScanNowWithoutAService(t *testing.T) {
 // hints says whether an explanation on the screen contains text.
 func (h *harness) hints(text string) bool {
 	found := false
-	walk(h.s.Object(), func(o fyne.CanvasObject) {
+	uitest.Walk(h.s.Object(), func(o fyne.CanvasObject) {
 		if r, ok := o.(*widget.RichText); ok && strings.Contains(r.String(), text) {
 			found = true
 		}

@@ -43,7 +43,7 @@ func TestScreenshots(t *testing.T) {
 			return n + "-light"
 		}
 		var scroll *container.Scroll
-		walk(h.s.Object(), func(o fyne.CanvasObject) {
+		uitest.Walk(h.s.Object(), func(o fyne.CanvasObject) {
 			if s, ok := o.(*container.Scroll); ok && scroll == nil {
 				scroll = s
 			}
@@ -91,7 +91,7 @@ func TestScreenshots(t *testing.T) {
 
 func capture(t *testing.T, h *harness, dir, name string) {
 	t.Helper()
-	h.q.run()
+	h.q.Run()
 	h.w.Resize(uitest.Size.AddWidthHeight(1, 1)) // twice: wrapped text knows its height
 	h.w.Resize(uitest.Size)                      // after one layout
 	f, err := os.Create(filepath.Join(dir, name+".png"))

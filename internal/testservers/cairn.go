@@ -1,0 +1,59 @@
+package testservers
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/cairnbackup/cairn/engine/server"
+	"github.com/cairnbackup/cairn/engine/server/passhash"
+	"github.com/cairnbackup/cairn/engine/server/records"
+	"github.com/cairnbackup/cairn/engine/store/remote"
+)
+
+// AccountPassword is the password of the user ana on a server Cairn starts.
+const AccountPassword = "account password"
+
+// CairnOptions tune the server Cairn starts.
+type CairnOptions struct {
+	// Now is the server's clock (nil: time.Now).
+	Now func() time.Time
+	// Escrow makes the organisation's escrow key, as cairn-server escrow
+	// init does.
+	Escrow bool
+}
+
+// Cairn runs the real Cairn server in this process, over TLS with a
+// self-signed certificate on 127.0.0.1, with one user, ana
+// (AccountPassword); sign-ins are not slowed. It stops when the test ends.
+// It returns the address and the certificate's fingerprint.
+func Cairn(t testing.TB, o CairnOptions) (url, fingerprint string) {
+	t.Helper()
+	ctx := context.Background()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	data, err := server.OpenData(ctx, t.TempDir(), o.Now, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { data.Close() })
+	hash, _ := passhash.Hash([]byte(AccountPassword), passhash.Test)
+	if _, err := data.Records.AddUser(ctx, records.User{Name: "ana", PasswordHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	if o.Escrow {
+		if _, _, err := server.InitEscrow(ctx, data.Records, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv, err := server.New(server.Options{Vault: data.Vault, Logger: logger, HashParams: passhash.Test, Now: o.Now,
+		Sleep: func(context.Context, time.Duration) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewTLSServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return ts.URL, remote.Fingerprint(ts.Certificate().Raw)
+}
