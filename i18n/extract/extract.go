@@ -24,6 +24,20 @@ type Key struct {
 func Dirs(dirs ...string) ([]Key, error) {
 	seen := map[string]bool{}
 	var keys []Key
+	err := parseFiles(dirs, func(fset *token.FileSet, f *ast.File) {
+		for _, k := range fileKeys(fset, f) {
+			if !seen[k.Text] {
+				seen[k.Text] = true
+				keys = append(keys, k)
+			}
+		}
+	})
+	return keys, err
+}
+
+// parseFiles parses the Go files below dirs (recursively, skipping
+// testdata; test files excluded) and hands each to fn.
+func parseFiles(dirs []string, fn func(*token.FileSet, *ast.File)) error {
 	fset := token.NewFileSet()
 	for _, dir := range dirs {
 		err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
@@ -40,19 +54,14 @@ func Dirs(dirs ...string) ([]Key, error) {
 			if err != nil {
 				return err
 			}
-			for _, k := range fileKeys(fset, f) {
-				if !seen[k.Text] {
-					seen[k.Text] = true
-					keys = append(keys, k)
-				}
-			}
+			fn(fset, f)
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return keys, nil
+	return nil
 }
 
 // Calls that take a translatable text, by package import path: the

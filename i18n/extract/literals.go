@@ -3,10 +3,7 @@ package extract
 import (
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"io/fs"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode"
@@ -43,30 +40,10 @@ func Untranslated(allowed []string, dirs ...string) ([]Literal, error) {
 		ok[a] = true
 	}
 	var out []Literal
-	fset := token.NewFileSet()
-	for _, dir := range dirs {
-		err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if e.IsDir() && e.Name() == "testdata" {
-				return filepath.SkipDir
-			}
-			if e.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
-				return nil
-			}
-			f, err := parser.ParseFile(fset, p, nil, 0)
-			if err != nil {
-				return err
-			}
-			out = append(out, fileLiterals(fset, f, ok)...)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	err := parseFiles(dirs, func(fset *token.FileSet, f *ast.File) {
+		out = append(out, fileLiterals(fset, f, ok)...)
+	})
+	return out, err
 }
 
 func fileLiterals(fset *token.FileSet, f *ast.File, ok map[string]bool) []Literal {
