@@ -78,11 +78,11 @@ func (m *Matcher) add(elems []string, bit uint8) {
 
 // addName files a base-name pattern.
 func (m *Matcher) addName(e string, bit uint8) {
-	if lit, ok := literal(e); ok {
+	if lit, ok := Literal(e); ok {
 		m.names[lit] |= bit
 		return
 	}
-	if suffix, ok := literal(e[1:]); e[0] == '*' && ok && suffix != "" {
+	if suffix, ok := Literal(e[1:]); e[0] == '*' && ok && suffix != "" {
 		if isExt(suffix) {
 			m.exts[suffix] |= bit
 		} else {
@@ -90,7 +90,7 @@ func (m *Matcher) addName(e string, bit uint8) {
 		}
 		return
 	}
-	if prefix, ok := literal(e[:len(e)-1]); e[len(e)-1] == '*' && ok && prefix != "" {
+	if prefix, ok := Literal(e[:len(e)-1]); e[len(e)-1] == '*' && ok && prefix != "" {
 		m.nameRule = append(m.nameRule, nameRule{kind: namePrefix, s: prefix, bit: bit})
 		return
 	}
@@ -107,7 +107,7 @@ func isExt(s string) bool {
 func literalPath(elems []string) (string, bool) {
 	var b strings.Builder
 	for _, e := range elems {
-		lit, ok := literal(e)
+		lit, ok := Literal(e)
 		if !ok || e == anyElems {
 			return "", false
 		}

@@ -60,11 +60,12 @@ func expandHome(p, home string) (string, error) {
 	if !strings.HasPrefix(home, "/") {
 		return "", fmt.Errorf("home folder %q is not an absolute slash-separated path", home)
 	}
-	return escapeMeta(path.Clean(home)) + p[1:], nil
+	return Escape(path.Clean(home)) + p[1:], nil
 }
 
-// escapeMeta puts a backslash before every character path.Match treats as special.
-func escapeMeta(s string) string {
+// Escape makes every character of a name plain for the pattern language
+// (a backslash before each one path.Match treats as special).
+func Escape(s string) string {
 	if !strings.ContainsAny(s, `*?[\`) {
 		return s
 	}
@@ -119,9 +120,9 @@ func normalize(elems []string) []string {
 	return out
 }
 
-// literal returns the name elem matches when it has no unescaped wildcard, with
+// Literal returns the name elem matches when it has no unescaped wildcard, with
 // the escaping backslashes removed. elem must be a valid path.Match pattern.
-func literal(elem string) (string, bool) {
+func Literal(elem string) (string, bool) {
 	if !strings.ContainsAny(elem, `*?[\`) {
 		return elem, true
 	}

@@ -66,7 +66,7 @@ func newElem(e string) elem {
 	if e == anyElems {
 		return elem{any: true}
 	}
-	if lit, ok := literal(e); ok {
+	if lit, ok := Literal(e); ok {
 		return elem{s: lit}
 	}
 	return elem{s: e, glob: true}
@@ -92,7 +92,7 @@ func newPathRule(elems []string, bit uint8) pathRule {
 	r := pathRule{prefix: "/", bit: bit}
 	i := 0
 	for ; i < len(elems)-1; i++ { // the last element stays, so elems is never empty
-		lit, ok := literal(elems[i])
+		lit, ok := Literal(elems[i])
 		if !ok || elems[i] == anyElems {
 			break
 		}

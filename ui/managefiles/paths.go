@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/cairnbackup/cairn/engine/selection"
 )
 
 // The screen's paths are the selection's: absolute, clean, slash-separated,
@@ -44,53 +46,15 @@ func ancestors(p string) []string {
 	return out
 }
 
-// metaChars are the characters the pattern language treats as special
-// within a name; a backslash before one makes it plain.
-const metaChars = `*?[\`
-
-// escapeMeta makes every character of s plain for the pattern language.
-func escapeMeta(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if strings.IndexByte(metaChars, s[i]) >= 0 {
-			b.WriteByte('\\')
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-// unescape returns the name a pattern element matches when it has no
-// wildcard, without its escaping backslashes; ok is false for a wildcard
-// (which "**" is too).
-func unescape(elem string) (name string, ok bool) {
-	var b strings.Builder
-	for i := 0; i < len(elem); i++ {
-		switch c := elem[i]; c {
-		case '*', '?', '[':
-			return "", false
-		case '\\':
-			if i+1 == len(elem) {
-				return "", false
-			}
-			i++
-			b.WriteByte(elem[i])
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String(), true
-}
-
 // patternFor returns the exclusion pattern that names exactly the file or
 // folder p: "~/…" below home (patterns are stored with "~" so they survive
 // a renamed account, as the defaults are), p itself elsewhere, with every
 // special character escaped.
 func patternFor(p, home string) string {
 	if home != "" && home != "/" && within(p, home) {
-		return "~" + escapeMeta(p[len(home):])
+		return "~" + selection.Escape(p[len(home):])
 	}
-	return escapeMeta(p)
+	return selection.Escape(p)
 }
 
 // anchorOf reads an absolute pattern ("/…", "~", "~/…"): path is the folder
@@ -103,7 +67,7 @@ func anchorOf(pattern, home string) (p string, exact, ok bool) {
 		if home == "" {
 			return "", false, false
 		}
-		pat = escapeMeta(home) + pat[1:]
+		pat = selection.Escape(home) + pat[1:]
 	}
 	if !strings.HasPrefix(pat, "/") {
 		return "", false, false
@@ -111,7 +75,7 @@ func anchorOf(pattern, home string) (p string, exact, ok bool) {
 	var names []string
 	exact = true
 	for _, e := range strings.Split(pat[1:], "/") {
-		name, plain := unescape(e)
+		name, plain := selection.Literal(e)
 		if !plain {
 			exact = false
 			break
