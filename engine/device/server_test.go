@@ -9,14 +9,14 @@ import (
 
 	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/crypt"
-	"github.com/cairnbackup/cairn/internal/testservers"
+	"github.com/cairnbackup/cairn/internal/cairntest"
 	"github.com/cairnbackup/cairn/internal/testtree"
 )
 
 // serverAt starts the real server in this process with its clock at now().
 func serverAt(t *testing.T, now func() time.Time) (url, fingerprint string) {
 	t.Helper()
-	return testservers.Cairn(t, testservers.CairnOptions{Now: now})
+	return cairntest.Server(t, cairntest.Options{Now: now})
 }
 
 func addServer(t *testing.T, d *Device, url, fp string) {

@@ -89,14 +89,7 @@ func (o *Options) applyDefaults() {
 		o.Now = time.Now
 	}
 	if o.Sleep == nil {
-		o.Sleep = func(ctx context.Context, d time.Duration) {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-			}
-		}
+		o.Sleep = Sleep
 	}
 	def := func(v *int64, d int64) {
 		if *v <= 0 {
@@ -238,3 +231,14 @@ type captured struct {
 func (c *captured) Header() http.Header         { return c.h }
 func (c *captured) Write(p []byte) (int, error) { return c.body.Write(p) }
 func (c *captured) WriteHeader(int)             {}
+
+// Sleep waits d, or until ctx ends: how failed sign-ins are slowed (the
+// default of Options.Sleep; the web pages slow theirs the same way).
+func Sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}

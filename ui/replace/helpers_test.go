@@ -16,7 +16,7 @@ import (
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/device"
 	"github.com/cairnbackup/cairn/engine/restore"
-	"github.com/cairnbackup/cairn/internal/testservers"
+	"github.com/cairnbackup/cairn/internal/cairntest"
 	"github.com/cairnbackup/cairn/ui/uitest"
 )
 
@@ -210,7 +210,7 @@ func readFile(t *testing.T, path string) string {
 // self-signed certificate and the user ana ("account password").
 func serverAt(t *testing.T) (url, fingerprint string) {
 	t.Helper()
-	return testservers.Cairn(t, testservers.CairnOptions{})
+	return cairntest.Server(t, cairntest.Options{})
 }
 
 // holdTransfer is the real engine, except that its first Transfer waits

@@ -10,7 +10,7 @@ import (
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/device"
 	"github.com/cairnbackup/cairn/engine/secrets"
-	"github.com/cairnbackup/cairn/internal/testservers"
+	"github.com/cairnbackup/cairn/internal/cairntest"
 	"github.com/cairnbackup/cairn/ui/uitest"
 )
 
@@ -186,5 +186,5 @@ func startServer(t *testing.T) (url, fingerprint string) {
 // escrow key, as cairn-server escrow init does.
 func startServerWith(t *testing.T, withEscrow bool) (url, fingerprint string) {
 	t.Helper()
-	return testservers.Cairn(t, testservers.CairnOptions{Escrow: withEscrow})
+	return cairntest.Server(t, cairntest.Options{Escrow: withEscrow})
 }

@@ -120,14 +120,7 @@ func (o *Options) applyDefaults() {
 		o.Now = time.Now
 	}
 	if o.Sleep == nil {
-		o.Sleep = func(ctx context.Context, d time.Duration) {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-			}
-		}
+		o.Sleep = server.Sleep
 	}
 	if o.HashParams == (passhash.Params{}) {
 		o.HashParams = passhash.Default

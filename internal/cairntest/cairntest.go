@@ -1,4 +1,7 @@
-package testservers
+// Package cairntest runs the real Cairn server in a test's process. It is
+// apart from internal/testservers (PostgreSQL, S3), which the server's own
+// packages use in their tests.
+package cairntest
 
 import (
 	"context"
@@ -14,11 +17,11 @@ import (
 	"github.com/cairnbackup/cairn/engine/store/remote"
 )
 
-// AccountPassword is the password of the user ana on a server Cairn starts.
+// AccountPassword is the password of the user ana on a server Server starts.
 const AccountPassword = "account password"
 
-// CairnOptions tune the server Cairn starts.
-type CairnOptions struct {
+// Options tune the server Server starts.
+type Options struct {
 	// Now is the server's clock (nil: time.Now).
 	Now func() time.Time
 	// Escrow makes the organisation's escrow key, as cairn-server escrow
@@ -26,11 +29,11 @@ type CairnOptions struct {
 	Escrow bool
 }
 
-// Cairn runs the real Cairn server in this process, over TLS with a
+// Server runs the real Cairn server in this process, over TLS with a
 // self-signed certificate on 127.0.0.1, with one user, ana
 // (AccountPassword); sign-ins are not slowed. It stops when the test ends.
 // It returns the address and the certificate's fingerprint.
-func Cairn(t testing.TB, o CairnOptions) (url, fingerprint string) {
+func Server(t testing.TB, o Options) (url, fingerprint string) {
 	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
