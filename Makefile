@@ -7,7 +7,7 @@ GO ?= go
 
 GO_SOURCES := $(shell find . -name '*.go' -not -path './.bench/*' -not -path './dist/*' 2>/dev/null) go.mod go.sum
 
-.PHONY: all build run screenshots bench-latency installers installers-windows test-installers check-installers-windows test test-unit test-e2e lint deps bench bench-unit clean
+.PHONY: all build run screenshots bench-latency installers installers-windows test-installers check-installers-windows test test-unit test-e2e lint deps bench bench-scale bench-unit clean
 
 all: build
 
@@ -52,7 +52,7 @@ lint:
 
 # Everything CI runs. Long soaks and benchmarks have their own targets.
 test: deps lint build
-	CAIRN_TEST_BROWSER=1 CAIRN_TEST_S3=1 CAIRN_TEST_POSTGRES=1 $(GO) test -count=1 -timeout 20m ./...
+	CAIRN_TEST_BROWSER=1 CAIRN_TEST_S3=1 CAIRN_TEST_POSTGRES=1 CAIRN_TEST_LDAP=1 $(GO) test -count=1 -timeout 20m ./...
 	# The server's whole suite again, over a real PostgreSQL and a real S3.
 	CAIRN_TEST_SERVER_STORES=shared CAIRN_TEST_S3=1 CAIRN_TEST_POSTGRES=1 $(GO) test -count=1 ./engine/server
 	$(GUI_TOUR)
@@ -75,6 +75,15 @@ test-race: deps
 # Example: make bench BENCHFLAGS='-runs 1'
 bench: deps build
 	bash bench/run.sh $(BENCHFLAGS)
+
+# Side by side on trees of many small files (30,000, 300,000 and 1,000,000, like
+# a home folder's), with a single-file restore too; writes its own section of
+# docs/PERFORMANCE.md. Hours at full size; pick sizes with SCALE_SIZES, e.g.
+# make bench-scale SCALE_SIZES=30000 BENCHFLAGS='-runs 1'
+SCALE_SIZES ?= 30000 300000 1000000
+bench-scale: deps build
+	BENCH_VIA="make bench-scale SCALE_SIZES='$(SCALE_SIZES)'$(if $(BENCHFLAGS), BENCHFLAGS='$(BENCHFLAGS)')" \
+	  bash bench/run.sh -files '$(SCALE_SIZES)' $(BENCHFLAGS)
 
 # Save-to-safe time (median and worst of 100 saves) to a folder and to a
 # server on loopback, and the idle service's CPU watching 100,000 files;

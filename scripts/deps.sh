@@ -23,10 +23,16 @@ for p in pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libx
   pkg_missing "$p" && need+=("$p")
 done
 
+# A real directory for the LDAP sign-in tests: OpenLDAP's slapd, run by the
+# tests from a temporary folder (its own Debian configuration is skipped).
+pkg_missing slapd && need+=(slapd)
+pkg_missing ldap-utils && need+=(ldap-utils)
+
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo 'slapd slapd/no_configuration boolean true' | $SUDO debconf-set-selections
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
