@@ -49,7 +49,9 @@ type Page struct {
 func (b *Browser) Get(u string) (*Page, error) { return b.page(b.Client.Get(u)) }
 
 // Post submits a form, following redirects.
-func (b *Browser) Post(u string, form url.Values) (*Page, error) { return b.page(b.Client.PostForm(u, form)) }
+func (b *Browser) Post(u string, form url.Values) (*Page, error) {
+	return b.page(b.Client.PostForm(u, form))
+}
 
 func (b *Browser) page(resp *http.Response, err error) (*Page, error) {
 	if err != nil {
