@@ -29,10 +29,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs.Var(&grace, "grace", "how long deleted objects stay in the trash")
 	maxObject := sizeFlag{v: 256 << 20}
 	fs.Var(&maxObject, "max-object", "the largest object accepted")
+	maxUploads := fs.Int("max-uploads", 8, "uploads one user may have in flight at once")
+	tokenIdle := durationFlag{180 * 24 * time.Hour}
+	fs.Var(&tokenIdle, "token-idle", "a device sign-in unused this long stops working")
 	webOn := fs.Bool("web", true, "serve the web pages (restore from a browser, administration) under /web/")
 	smtpAddr := fs.String("smtp", "", "mail relay HOST:PORT for backup alerts (CAIRN_SERVER_SMTP_USER and _PASSWORD sign in)")
 	smtpFrom := fs.String("smtp-from", "", "the sender address of backup alerts")
 	db := fs.String("db", "", "the records: a postgres:// URL or a SQLite file (default: records.db in the data folder; also CAIRN_SERVER_DB)")
+	limits := addSigninFlags(fs)
+	webArchives := addWebArchiveFlags(fs)
 	blobsSpec := fs.String("blobs", "", "the objects: s3://BUCKET[/PREFIX]?endpoint=HOST:PORT or a folder (default: the data folder; also CAIRN_SERVER_BLOBS)")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -79,10 +84,21 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return usageErr("give both --smtp and --smtp-from, or neither")
 	}
 	opts := server.Options{Vault: data.Vault, Logger: log, Now: e.now, HashParams: e.hashParams(),
-		MaxObject: maxObject.v, Grace: grace.v}
+		MaxObject: maxObject.v, Grace: grace.v, MaxUploads: *maxUploads, TokenIdle: tokenIdle.v}
+	if *maxUploads < 1 || tokenIdle.v <= 0 {
+		return usageErr("--max-uploads must be at least 1 and --token-idle more than 0")
+	}
+	if err := limits.apply(&opts); err != nil {
+		return err
+	}
 	if *webOn {
+		archives, err := webArchives.options()
+		if err != nil {
+			return err
+		}
 		wb, err := web.New(web.Options{Records: data.Records, Blobs: data.Objects, Logger: log, Now: e.now,
-			HashParams: e.hashParams(), SMTP: *smtpAddr, SMTPFrom: *smtpFrom, SMTPAuth: smtpAuth(e, *smtpAddr)})
+			HashParams: e.hashParams(), SMTP: *smtpAddr, SMTPFrom: *smtpFrom, SMTPAuth: smtpAuth(e, *smtpAddr),
+			Archives: archives})
 		if err != nil {
 			return err
 		}

@@ -13,7 +13,7 @@ import (
 
 func cmdUser(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return usageErr("user needs a subcommand: add, list, passwd, quota, devices, disable, enable or admin")
+		return usageErr("user needs a subcommand: add, list, passwd, signout, quota, devices, disable, enable or admin")
 	}
 	sub, args := args[0], args[1:]
 	switch sub {
@@ -23,6 +23,8 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		return userList(ctx, e, args)
 	case "passwd":
 		return userPasswd(ctx, e, args)
+	case "signout":
+		return userSignout(ctx, e, args)
 	case "quota", "devices", "disable", "enable", "admin":
 		return userChange(ctx, e, sub, args)
 	}
@@ -115,6 +117,7 @@ func userList(ctx context.Context, e *env, args []string) error {
 func userPasswd(ctx context.Context, e *env, args []string) error {
 	fs, dataFlag := newFlags("user passwd", e)
 	pwFile := fs.String("password-file", "", "read the password from the first line of this file")
+	devices := fs.Bool("signout-devices", false, "also sign every device of the user out (after a stolen password)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -131,7 +134,8 @@ func userPasswd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer data.Close()
-	if _, err := data.Records.User(ctx, name); err != nil {
+	u, err := data.Records.User(ctx, name)
+	if err != nil {
 		return noUser(name, err)
 	}
 	pw, err := readPassword(e, *pwFile, name)
@@ -145,7 +149,53 @@ func userPasswd(ctx context.Context, e *env, args []string) error {
 	if err := data.Records.UpdateUser(ctx, name, records.UserChange{PasswordHash: &hash}); err != nil {
 		return noUser(name, err)
 	}
-	fmt.Fprintf(e.stdout, "changed the password of %s; devices signed in stay signed in\n", name)
+	// Whoever knew the old password may have a browser signed in with it.
+	if err := data.Records.RemoveUserWebSessions(ctx, u.ID); err != nil {
+		return fmt.Errorf("the password of %s is changed, but their browsers could not be signed out: %w", name, err)
+	}
+	if !*devices {
+		fmt.Fprintf(e.stdout, "changed the password of %s and signed their browsers out; devices signed in stay signed in "+
+			"('cairn-server user signout %s' signs them out)\n", name, name)
+		return nil
+	}
+	n, err := data.Records.RevokeUserTokens(ctx, u.ID, records.RevokedPassword, e.now())
+	if err != nil {
+		return fmt.Errorf("the password of %s is changed and their browsers signed out, but their devices could not be: %w", name, err)
+	}
+	fmt.Fprintf(e.stdout, "changed the password of %s and signed their browsers and %d device sign-ins out\n", name, n)
+	return nil
+}
+
+// userSignout signs every device of a user out in one step: a lost
+// computer, a password that leaked. Each device signs in again with the
+// password; its archive stays.
+func userSignout(ctx context.Context, e *env, args []string) error {
+	fs, dataFlag := newFlags("user signout", e)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 1, "a user name"); err != nil {
+		return err
+	}
+	name, err := userName(pos[0])
+	if err != nil {
+		return err
+	}
+	data, err := e.openData(ctx, *dataFlag)
+	if err != nil {
+		return err
+	}
+	defer data.Close()
+	u, err := data.Records.User(ctx, name)
+	if err != nil {
+		return noUser(name, err)
+	}
+	n, err := data.Records.RevokeUserTokens(ctx, u.ID, records.RevokedAdmin, e.now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "signed out %d device sign-ins of %s: each device must sign in again with the password to go on backing up\n", n, name)
 	return nil
 }
 

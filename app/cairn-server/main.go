@@ -73,12 +73,13 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"serve", []string{"serve --data DIR [--listen ADDR] [--tls-cert F --tls-key F] [--host NAME]... [--grace 720h] [--max-object 256MiB]",
+		{"serve", []string{"serve --data DIR [--listen ADDR] [--tls-cert F --tls-key F] [--host NAME]... [--grace 720h] [--max-object 256MiB] [--max-uploads 8] [--token-idle 180d]",
 			"      [--web=false] [--smtp HOST:PORT --smtp-from ADDRESS]   web pages at /web/; backup alerts by email"}, cmdServe},
 		{"user", []string{
 			"user add NAME [--password-file F] [--quota SIZE] [--devices N] [--admin]",
 			"user list",
-			"user passwd NAME [--password-file F]",
+			"user passwd NAME [--password-file F] [--signout-devices]   signs the user's browsers out",
+			"user signout NAME              signs every device of the user out (they sign in again)",
 			"user quota NAME SIZE",
 			"user devices NAME N",
 			"user disable NAME | user enable NAME",

@@ -140,47 +140,10 @@ func addKey(ctx context.Context, b store.Backend, master crypt.MasterKey, passwo
 	return nil
 }
 
-// Unlock finds the key file that password opens and returns the master key.
-func Unlock(ctx context.Context, b store.Backend, password []byte) (crypt.MasterKey, error) {
-	master, _, err := unlock(ctx, b, password)
-	return master, err
-}
-
-func unlock(ctx context.Context, b store.Backend, password []byte) (crypt.MasterKey, string, error) {
-	var names []string
-	if err := b.List(ctx, store.KindKey, func(n string, _ int64) error {
-		names = append(names, n)
-		return nil
-	}); err != nil {
-		return crypt.MasterKey{}, "", fmt.Errorf("list key files: %w", err)
-	}
-	if len(names) == 0 {
-		return crypt.MasterKey{}, "", fmt.Errorf("%s holds no key file: %w", b.Location(), engine.ErrNoArchive)
-	}
-	for _, n := range names {
-		data, err := store.Load(ctx, b, store.KindKey, n, maxSmall)
-		if err != nil {
-			return crypt.MasterKey{}, "", err
-		}
-		w, err := crypt.ParseWrappedKey(data)
-		if err != nil {
-			continue
-		}
-		m, err := w.Unwrap(password)
-		if err == nil {
-			return m, n, nil
-		}
-		if !errors.Is(err, crypt.ErrWrongPassword) {
-			return crypt.MasterKey{}, "", err
-		}
-	}
-	return crypt.MasterKey{}, "", fmt.Errorf("the password does not unlock the archive at %s: %w", b.Location(), engine.ErrWrongPassword)
-}
-
 // ChangePassword re-wraps the master key under a new password and removes
 // the key file the old password opened. No data is re-encrypted.
 func ChangePassword(ctx context.Context, b store.Backend, oldPassword, newPassword []byte, kdf crypt.KDFParams) error {
-	master, old, err := unlock(ctx, b, oldPassword)
+	master, old, err := unlock(ctx, b, oldPassword, KeyLimits{})
 	if err != nil {
 		return err
 	}

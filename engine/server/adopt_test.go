@@ -49,7 +49,7 @@ func TestReplaceDevice(t *testing.T) {
 	}
 	// The new computer reaches the old archive; the old computer is out.
 	expect(t, s.do("GET", "/api/v1/devices/"+oldID+"/packs/", out.Token, nil), 200, "")
-	expect(t, s.do("GET", "/api/v1/devices", oldToken, nil), 401, "token")
+	expect(t, s.do("GET", "/api/v1/devices", oldToken, nil), 401, "device_replaced")
 	expect(t, s.do("GET", "/api/v1/devices", bobToken, nil), 200, "")
 	d, err := s.data.Records.Device(t.Context(), oldID)
 	if err != nil || d.Name != "new-laptop" || d.OS != "darwin" {

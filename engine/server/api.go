@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -57,7 +58,8 @@ type objectHandler func(w http.ResponseWriter, r *http.Request, se records.Sessi
 var errNoDevice = &apiError{http.StatusNotFound, "not_found", "no such device"}
 
 // object checks that the device is the user's (else 404, whether it exists
-// or not), and the kind and name.
+// or not), that only the token's own device is changed, and the kind and
+// name.
 func (s *Server) object(h objectHandler) func(http.ResponseWriter, *http.Request, records.Session) {
 	return func(w http.ResponseWriter, r *http.Request, se records.Session) {
 		id := r.PathValue("id")
@@ -74,6 +76,13 @@ func (s *Server) object(h objectHandler) func(http.ResponseWriter, *http.Request
 			s.fail(w, r, errNoDevice)
 			return
 		}
+		// Objects, listings and their errors are the user's own: no cache
+		// on the way (a proxy, a shared computer's browser) may keep them.
+		w.Header().Set("Cache-Control", "no-store")
+		if err := checkOwnDevice(r, se, d); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		ref := blobs.Ref{Device: d.ID, Kind: r.PathValue("kind"), Name: r.PathValue("name")}
 		if !slices.Contains(store.Kinds, store.Kind(ref.Kind)) {
 			s.fail(w, r, badRequest("%q is not a kind of object (packs, versions, keys, config, locks)", ref.Kind))
@@ -85,6 +94,26 @@ func (s *Server) object(h objectHandler) func(http.ResponseWriter, *http.Request
 		}
 		h(w, r, se, ref)
 	}
+}
+
+// checkOwnDevice refuses a request that would change a device other than
+// the token's own, even another of the same user's (retired or not): a
+// computer that is stolen or compromised must not be able to delete or
+// overwrite the backups of the user's other computers. Reading them (GET and
+// HEAD of objects, listings) stays allowed: a person restores another
+// computer's files from this one, and a new computer reads an old one's
+// archive before it takes it over. (Today's clients read only their own
+// device's objects: the replace-device wizard adopts the device first,
+// POST /api/v1/signin with "adopt", and then reads it with a token of that
+// device; GET /api/v1/devices lists the others for "cairn devices" and
+// the wizard.)
+func checkOwnDevice(r *http.Request, se records.Session, d records.Device) error {
+	if d.ID == se.Device.ID || r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return nil
+	}
+	return &apiError{http.StatusForbidden, "other_device", fmt.Sprintf(
+		"this computer is signed in as your device %q and may change only its own backups, not those of %q: "+
+			"to change them, use that computer, or the replace-device wizard to take it over", se.Device.Name, d.Name)}
 }
 
 func isNotFound(err error) bool { return errorFor(err).status == http.StatusNotFound }
@@ -119,6 +148,11 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, se records.Session,
 			"the object is larger than the " + strconv.FormatInt(s.o.MaxObject, 10) + " bytes this server accepts"})
 		return
 	}
+	release := s.uploadSlot(w, r, se.User.Name)
+	if release == nil {
+		return
+	}
+	defer release()
 	body := http.MaxBytesReader(w, r.Body, s.o.MaxObject)
 	created, err := s.vault.Put(r.Context(), se.User.Name, ref, size, body)
 	if err != nil {

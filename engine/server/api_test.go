@@ -283,10 +283,10 @@ func TestDeleteTrashRestorePurge(t *testing.T) {
 }
 
 func TestConcurrentUploads(t *testing.T) {
-	s := newTestServer(t)
+	const n = 24
+	s := newTestServer(t, func(o *Options) { o.MaxUploads = 2 * n }) // this test is about names, not the limit
 	s.addUser("ana", records.User{})
 	token, dev := s.signin("ana", "laptop")
-	const n = 24
 	data := make([][]byte, n)
 	for i := range data {
 		data[i] = make([]byte, 64<<10+i)

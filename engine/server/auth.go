@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/cairnbackup/cairn/engine/server/records"
 )
@@ -37,6 +38,11 @@ func (s *Server) authed(h func(http.ResponseWriter, *http.Request, records.Sessi
 			return
 		}
 		se, err := s.rec.Session(r.Context(), tokenHash(token))
+		var re *records.RevokedError
+		if errors.As(err, &re) {
+			s.fail(w, r, revokedAnswer(re))
+			return
+		}
 		if errors.Is(err, records.ErrNotFound) {
 			s.fail(w, r, errToken)
 			return
@@ -47,6 +53,10 @@ func (s *Server) authed(h func(http.ResponseWriter, *http.Request, records.Sessi
 		}
 		info := infoOf(r)
 		info.user, info.device = se.User.Name, se.Device.ID
+		if now := s.o.Now(); now.Sub(se.LastUsed) > s.o.TokenIdle {
+			s.expire(w, r, se, now)
+			return
+		}
 		if se.User.Disabled {
 			s.fail(w, r, &apiError{http.StatusForbidden, "disabled", "your account is disabled; ask the server's administrator"})
 			return
@@ -61,9 +71,21 @@ func (s *Server) authed(h func(http.ResponseWriter, *http.Request, records.Sessi
 }
 
 func (s *Server) signout(w http.ResponseWriter, r *http.Request, se records.Session) {
-	if err := s.rec.RevokeToken(r.Context(), se.TokenHash, s.o.Now()); err != nil {
+	if err := s.rec.RevokeToken(r.Context(), se.TokenHash, records.RevokedSignout, s.o.Now()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// expire revokes a token unused for longer than Options.TokenIdle and
+// answers that the computer is signed out: a lost or sold computer's token
+// stops working by itself.
+func (s *Server) expire(w http.ResponseWriter, r *http.Request, se records.Session, now time.Time) {
+	if err := s.rec.RevokeToken(r.Context(), se.TokenHash, records.RevokedExpired, now); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.log.Info("a device's sign-in expired", "user", se.User.Name, "device", se.Device.ID, "last_used", se.LastUsed)
+	s.fail(w, r, revokedAnswer(&records.RevokedError{Reason: records.RevokedExpired, At: now}))
 }

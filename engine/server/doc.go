@@ -19,8 +19,11 @@
 // objects at Options.MaxObject, and a body (or a response) that moves slower
 // than Options.MinRate over Options.RateWindow is cut off, so a slow or
 // stalled client cannot hold a connection for ever. Failed sign-ins are
-// slowed and, after Options.SigninFailures within Options.SigninWindow for
-// one user name or one address, refused with 429 until the window passes.
+// slowed and limited per user name from an address, per address, and per
+// user name from everywhere but the addresses it signed in from (Options;
+// signin_limits.go); each attempt is counted in the records before its
+// password is checked, so attempts sent at once cannot pass a limit. Behind
+// Options.TrustedProxies the client's address comes from X-Forwarded-For.
 //
 // Data (data.go) is the data folder: records.db, the blobs and tls/.
 package server

@@ -41,7 +41,8 @@ func errorFor(err error) *apiError {
 	case errors.Is(err, vault.ErrConflict):
 		return &apiError{http.StatusConflict, "exists", "an object of that name and another size is stored already; objects are never replaced"}
 	case errors.Is(err, vault.ErrQuota):
-		return &apiError{http.StatusInsufficientStorage, "quota", "your account is over its quota: " + err.Error()}
+		return &apiError{http.StatusInsufficientStorage, "quota", "this upload does not fit in your account's quota (" + err.Error() +
+			"): delete old versions, or ask the server's administrator for a larger quota"}
 	case errors.Is(err, blobs.ErrFull):
 		return &apiError{http.StatusInsufficientStorage, "disk_full", "the server's disk is full; tell its administrator"}
 	case errors.Is(err, vault.ErrNotFound), errors.Is(err, records.ErrNotFound):
@@ -70,7 +71,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if info := infoOf(r); info != nil {
 		info.err = err
 	}
-	writeJSON(w, ae.status, map[string]string{"error": ae.msg, "code": ae.code})
+	out := map[string]any{"error": ae.msg, "code": ae.code}
+	var de *detailedError
+	if errors.As(err, &de) {
+		for k, v := range de.extra {
+			out[k] = v
+		}
+	}
+	writeJSON(w, ae.status, out)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -81,6 +89,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	b = append(b, '\n')
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", fmt.Sprint(len(b)))
+	w.Header().Set("Cache-Control", "no-store") // tokens, device lists: never for a cache
 	w.WriteHeader(status)
 	w.Write(b)
 }

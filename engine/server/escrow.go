@@ -97,6 +97,10 @@ func (s *Server) ownDevice(h func(http.ResponseWriter, *http.Request, records.Se
 			s.fail(w, r, errNoDevice)
 			return
 		}
+		if err := checkOwnDevice(r, se, d); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		h(w, r, se, d)
 	}
 }

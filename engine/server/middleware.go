@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 // handlers fill it in.
 type reqInfo struct {
 	user, device string
+	addr         string // the client's address (ClientAddr)
 	received     int64
 	err          error
 }
@@ -33,7 +33,7 @@ func infoOf(r *http.Request) *reqInfo {
 func (s *Server) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		info := &reqInfo{}
+		info := &reqInfo{addr: s.clientAddr(r)}
 		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
 		rc := http.NewResponseController(w)
 		rw := &responseWriter{ResponseWriter: w, now: s.o.Now}
@@ -84,20 +84,15 @@ func (s *Server) logRequest(r *http.Request, rw *responseWriter, info *reqInfo, 
 		slog.Duration("duration", d),
 		slog.String("user", info.user),
 		slog.String("device", info.device),
-		slog.String("remote", remoteAddr(r)),
+		slog.String("remote", info.addr),
+	}
+	if peer := peerAddr(r); peer != info.addr {
+		attrs = append(attrs, slog.String("proxy", peer))
 	}
 	if info.err != nil && status != http.StatusNotFound {
 		attrs = append(attrs, slog.String("err", info.err.Error()))
 	}
 	s.log.LogAttrs(r.Context(), level, "request", attrs...)
-}
-
-func remoteAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // responseWriter counts what is written, stamps X-Cairn-Time when the

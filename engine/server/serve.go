@@ -22,11 +22,32 @@ func (s *Server) HTTPServer(cert tls.Certificate) *http.Server {
 		ReadHeaderTimeout: s.o.ReadHeaderTimeout,
 		IdleTimeout:       s.o.IdleTimeout,
 		MaxHeaderBytes:    s.o.MaxHeaderBytes,
-		TLSConfig: &tls.Config{
-			Certificates: []tls.Certificate{cert},
-			MinVersion:   tls.VersionTLS12,
-		},
-		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug), // TLS handshake noise from scanners
+		TLSConfig:         TLSConfig(cert),
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug), // TLS handshake noise from scanners
+	}
+}
+
+// tls12Suites are the TLS 1.2 cipher suites the server offers: forward
+// secret (ECDHE) and authenticated encryption (AES-GCM, ChaCha20-Poly1305)
+// only, for ECDSA and RSA certificates alike (an administrator may bring
+// either). CBC suites with SHA-1 MACs are left out; every client that can
+// run Cairn speaks these, and TLS 1.3's suites are all AEAD already.
+var tls12Suites = []uint16{
+	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+}
+
+// TLSConfig is the server's TLS configuration for cert: TLS 1.2 or newer,
+// with the suites of tls12Suites.
+func TLSConfig(cert tls.Certificate) *tls.Config {
+	return &tls.Config{
+		Certificates: []tls.Certificate{cert},
+		MinVersion:   tls.VersionTLS12,
+		CipherSuites: tls12Suites,
 	}
 }
 
@@ -82,7 +103,8 @@ func (s *Server) purgeLoop(ctx context.Context) {
 }
 
 // Purge deletes for good what has been in the trash longer than the grace
-// window, and forgets old failed sign-ins.
+// window, and forgets old failed sign-ins, sign-in addresses and audit
+// entries.
 func (s *Server) Purge(ctx context.Context) {
 	now := s.o.Now()
 	n, bytes, err := s.vault.PurgeExpired(ctx, now.Add(-s.o.Grace))
@@ -92,7 +114,30 @@ func (s *Server) Purge(ctx context.Context) {
 	if err != nil && !errors.Is(err, context.Canceled) {
 		s.log.Error("purging the trash failed; it will be tried again", "err", err)
 	}
-	if err := s.rec.ForgetSigninFailures(ctx, now.Add(-s.o.SigninWindow)); err != nil && !errors.Is(err, context.Canceled) {
-		s.log.Warn("forgetting old failed sign-ins failed", "err", err)
+	s.forgetSignins(ctx, now)
+}
+
+// auditLog is the audit log of the web pages, in the same records.
+type auditLog interface {
+	ForgetAudit(ctx context.Context, before time.Time) (int64, error)
+}
+
+// forgetSignins forgets failed sign-ins older than the longest limit's
+// window, sign-in addresses unused for KnownFor, and audit entries older
+// than AuditRetention.
+func (s *Server) forgetSignins(ctx context.Context, now time.Time) {
+	warn := func(what string, err error) {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			s.log.Warn(what+" failed; it will be tried again at the next purge", "err", err)
+		}
+	}
+	warn("forgetting old failed sign-ins", s.rec.ForgetSigninFailures(ctx, now.Add(-max(s.o.SigninWindow, s.o.AccountWindow))))
+	warn("forgetting old sign-in addresses", s.rec.ForgetSigninAddrs(ctx, now.Add(-s.o.KnownFor)))
+	if a, ok := s.rec.(auditLog); ok {
+		n, err := a.ForgetAudit(ctx, now.Add(-s.o.AuditRetention))
+		warn("forgetting old audit entries", err)
+		if n > 0 {
+			s.log.Info("forgot old audit entries", "entries", n, "older_than", s.o.AuditRetention)
+		}
 	}
 }

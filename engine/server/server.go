@@ -3,10 +3,13 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"strconv"
 	"time"
@@ -43,13 +46,43 @@ type Options struct {
 	MinRate    int64
 	RateWindow time.Duration
 
-	// SigninFailures within SigninWindow for one user name or one address
-	// make further sign-ins wait (429) until the window has passed
-	// (default 5 in 15 minutes); each failure is answered after
-	// FailureDelay (default 1 s), so guessing is slow even below the limit.
+	// Sign-in limits (docs/SERVER.md, "Sign-in limits"). Each attempt is
+	// counted as a failure before its password is checked, and uncounted
+	// when it succeeds, so attempts sent at once cannot pass a limit.
+	//
+	// SigninFailures within SigninWindow for one user name from one
+	// address make that name wait there (429) until the window has passed
+	// (default 5 in 15 minutes): a person who mistypes gets a few tries, a
+	// guesser a handful per quarter hour.
 	SigninFailures int
 	SigninWindow   time.Duration
-	FailureDelay   time.Duration
+	// AddressFailures within SigninWindow from one address, whatever the
+	// names, make that address wait (default 20: an office behind one
+	// address holds several people who mistype, one guesser trying many
+	// names is still slow). IPv6 addresses count by their /64, what one
+	// machine is usually given.
+	AddressFailures int
+	// AccountFailures within AccountWindow for one user name from all
+	// addresses make it wait everywhere except at the addresses it signed
+	// in from within KnownFor (default 100 an hour, 90 days): guessing from
+	// many addresses is slowed, and a stranger still cannot lock a person
+	// out of the computers they use.
+	AccountFailures int
+	AccountWindow   time.Duration
+	KnownFor        time.Duration
+	// FailureDelay: each failure is answered after it (default 1 s), so
+	// guessing is slow even below the limits.
+	FailureDelay time.Duration
+	// TrustedProxies are the reverse proxies and load balancers in front
+	// of the server. Only a request whose direct peer is one of them has its
+	// client taken from X-Forwarded-For (the rightmost address that is not a
+	// trusted proxy); from anyone else the header is ignored, since a client
+	// can write what it likes there. Default none.
+	TrustedProxies []netip.Prefix
+	// AuditRetention is how long the web pages' audit log keeps an entry
+	// (default 400 days: a year's reviews and the same month a year on);
+	// the purge forgets older ones.
+	AuditRetention time.Duration
 	// HashParams are the Argon2id parameters of the password hash checked
 	// for an unknown user, so that a wrong user name takes as long as a
 	// wrong password (default passhash.Default, as user add uses).
@@ -60,6 +93,18 @@ type Options struct {
 	// TouchEvery is how often a token's last use and its device's last
 	// sighting are written (default 1 minute): not at every request.
 	TouchEvery time.Duration
+	// TokenIdle: a device token unused for longer stops working (401
+	// "signed_out", reason "expired"; default 180 days): a computer that
+	// backs up uses its token every day, a lost or sold one does not.
+	TokenIdle time.Duration
+	// MaxUploads bounds one user's uploads in flight (default 8: a
+	// computer sends up to two packs at once, and an account has up to
+	// four computers by default), so one account cannot hold many
+	// connections staging. More wait for a slot up to half of RateWindow,
+	// then are refused (429 "busy").
+	MaxUploads int
+	// uploadWait, when a test sets it, replaces that wait.
+	uploadWait time.Duration
 
 	// Grace is how long deleted objects stay in the trash (default 30
 	// days); PurgeEvery how often Serve purges what is older (default 1
@@ -79,6 +124,10 @@ type Options struct {
 	// /web/, and / sends browsers there. It is given the API's password
 	// check, so that a browser's sign-ins share its limits and delays.
 	Web func(check SigninCheck) http.Handler
+
+	// checkHook, when a test sets it, runs as a password check begins:
+	// tests count the checks and hold them at a barrier.
+	checkHook func()
 }
 
 func (o *Options) applyDefaults() {
@@ -109,6 +158,15 @@ func (o *Options) applyDefaults() {
 		o.SigninFailures = 5
 	}
 	defDur(&o.SigninWindow, 15*time.Minute)
+	if o.AddressFailures <= 0 {
+		o.AddressFailures = 20
+	}
+	if o.AccountFailures <= 0 {
+		o.AccountFailures = 100
+	}
+	defDur(&o.AccountWindow, time.Hour)
+	defDur(&o.KnownFor, 90*24*time.Hour)
+	defDur(&o.AuditRetention, 400*24*time.Hour)
 	defDur(&o.FailureDelay, time.Second)
 	if o.HashParams == (passhash.Params{}) {
 		o.HashParams = passhash.Default
@@ -117,6 +175,10 @@ func (o *Options) applyDefaults() {
 		o.MaxHashing = min(4, runtime.NumCPU())
 	}
 	defDur(&o.TouchEvery, time.Minute)
+	defDur(&o.TokenIdle, 180*24*time.Hour)
+	if o.MaxUploads <= 0 {
+		o.MaxUploads = 8
+	}
 	defDur(&o.Grace, 30*24*time.Hour)
 	defDur(&o.PurgeEvery, time.Hour)
 	defDur(&o.ShutdownTimeout, 2*time.Minute)
@@ -134,7 +196,9 @@ type Server struct {
 	vault   *vault.Vault
 	log     *slog.Logger
 	hashing chan struct{} // a slot per concurrent password check
+	uploads uploadSlots   // each user's uploads in flight
 	dummy   string        // the hash checked for unknown users
+	nameKey []byte        // keys the hash that logs a name that is no account
 	handler http.Handler
 }
 
@@ -149,7 +213,10 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{o: o, rec: o.Vault.Records(), vault: o.Vault, log: o.Logger,
-		hashing: make(chan struct{}, o.MaxHashing), dummy: dummy}
+		hashing: make(chan struct{}, o.MaxHashing), dummy: dummy, nameKey: make([]byte, 32)}
+	if _, err := rand.Read(s.nameKey); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	s.handler = s.wrap(s.routes())
 	return s, nil
 }
@@ -202,10 +269,13 @@ type SigninCheck func(r *http.Request, user, password string) (records.User, err
 
 // SigninRefused is a refused sign-in: the API's code ("credentials",
 // "rate_limited", "disabled", "internal"), its words, and the wait of
-// "rate_limited".
+// "rate_limited". User is the name as it may be logged and recorded: the
+// account's name, or for a name that is no account (perhaps a password
+// typed in the wrong field) a keyed hash of it.
 type SigninRefused struct {
 	Code, Message string
 	RetryAfter    time.Duration
+	User          string
 }
 
 func (e *SigninRefused) Error() string { return e.Message }
@@ -219,7 +289,11 @@ func (s *Server) checkSignin(r *http.Request, user, password string) (records.Us
 	var e struct{ Error, Code string }
 	json.Unmarshal(c.body.Bytes(), &e)
 	secs, _ := strconv.Atoi(c.h.Get("Retry-After"))
-	return records.User{}, &SigninRefused{Code: e.Code, Message: e.Error, RetryAfter: time.Duration(secs) * time.Second}
+	refused := &SigninRefused{Code: e.Code, Message: e.Error, RetryAfter: time.Duration(secs) * time.Second}
+	if info := infoOf(r); info != nil {
+		refused.User = info.user
+	}
+	return records.User{}, refused
 }
 
 // captured is an answer kept instead of sent.

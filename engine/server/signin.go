@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
-	"strconv"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -77,44 +74,42 @@ func (s *Server) accountDevices(w http.ResponseWriter, r *http.Request) {
 }
 
 // signedIn checks a user's password, with the rate limits and the delay on
-// failures; when it returns false it has answered the request.
+// failures; when it returns false it has answered the request. The attempt
+// is counted as a failure before the password is checked and uncounted when
+// it succeeds: attempts sent at once cannot slip past the limits.
 func (s *Server) signedIn(w http.ResponseWriter, r *http.Request, user, password string) (records.User, bool) {
 	ctx := r.Context()
-	name, nameErr := records.UserName(user)
-	if nameErr != nil {
-		name = user[:min(len(user), 64)] // it counts as a failure, under a bounded key
-	}
-	infoOf(r).user = name
-	keys := []string{"user:" + name, "addr:" + remoteAddr(r)}
-	if wait, err := s.limited(ctx, keys); err != nil {
-		s.fail(w, r, err)
-		return records.User{}, false
-	} else if wait > 0 {
-		secs := int(math.Ceil(wait.Seconds()))
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		s.fail(w, r, &apiError{http.StatusTooManyRequests, "rate_limited",
-			fmt.Sprintf("too many failed sign-ins; try again in %d seconds", secs)})
-		return records.User{}, false
-	}
-	u, ok, err := s.checkPassword(ctx, name, []byte(password))
+	a, err := s.newSigninAttempt(ctx, r, user)
 	if err != nil {
 		s.fail(w, r, err)
-		return u, false
+		return records.User{}, false
+	}
+	infoOf(r).user = a.logName
+	res, err := s.reserveSignin(ctx, a)
+	if err != nil {
+		s.fail(w, r, err)
+		return records.User{}, false
+	}
+	if res.Wait > 0 {
+		s.refuseLimited(w, r, res)
+		return records.User{}, false
+	}
+	ok, err := s.checkPassword(ctx, a, []byte(password))
+	if err != nil {
+		s.fail(w, r, err) // the attempt stays counted
+		return records.User{}, false
 	}
 	if !ok {
-		if err := s.rec.AddSigninFailure(ctx, s.o.Now(), keys...); err != nil {
-			s.log.Warn("could not record a failed sign-in", "err", err)
-		}
 		s.o.Sleep(ctx, s.o.FailureDelay)
 		s.fail(w, r, errCredentials)
-		return u, false
+		return records.User{}, false
 	}
-	s.rec.ClearSigninFailures(ctx, keys[0])
-	if u.Disabled {
+	s.signinSucceeded(context.WithoutCancel(ctx), a, res.Attempt)
+	if a.user.Disabled {
 		s.fail(w, r, &apiError{http.StatusForbidden, "disabled", "your account is disabled; ask the server's administrator"})
-		return u, false
+		return a.user, false
 	}
-	return u, true
+	return a.user, true
 }
 
 func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, u records.User, req signinRequest) {
@@ -157,44 +152,27 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, u records.Us
 	writeJSON(w, http.StatusOK, signinResponse{Token: token, DeviceID: d.ID, ServerTime: s.o.Now().UnixNano()})
 }
 
-// limited returns how long sign-ins for keys must wait: the time until the
-// oldest failure that makes a key reach the limit leaves the window.
-func (s *Server) limited(ctx context.Context, keys []string) (time.Duration, error) {
-	now := s.o.Now()
-	var wait time.Duration
-	for _, k := range keys {
-		fails, err := s.rec.SigninFailures(ctx, k, now.Add(-s.o.SigninWindow))
-		if err != nil {
-			return 0, err
-		}
-		if n := len(fails); n >= s.o.SigninFailures {
-			wait = max(wait, fails[n-s.o.SigninFailures].Add(s.o.SigninWindow).Sub(now), time.Second)
-		}
-	}
-	return wait, nil
-}
-
-// checkPassword finds the user and checks the password; an unknown user
+// checkPassword checks the password of the attempt's user; an unknown user
 // costs the same time as a wrong password.
-func (s *Server) checkPassword(ctx context.Context, name string, password []byte) (records.User, bool, error) {
+func (s *Server) checkPassword(ctx context.Context, a signinAttempt, password []byte) (bool, error) {
+	if s.o.checkHook != nil {
+		s.o.checkHook()
+	}
 	select {
 	case s.hashing <- struct{}{}:
 		defer func() { <-s.hashing }()
 	case <-ctx.Done():
-		return records.User{}, false, ctx.Err()
+		return false, ctx.Err()
 	}
-	u, err := s.rec.User(ctx, name)
-	hash := u.PasswordHash
-	if errors.Is(err, records.ErrNotFound) {
-		hash = s.dummy
-	} else if err != nil {
-		return u, false, err
+	hash := s.dummy
+	if a.exists {
+		hash = a.user.PasswordHash
 	}
 	ok, verr := passhash.Verify(password, hash)
-	if verr != nil {
-		s.log.Error("a password hash cannot be read; set the password again with 'cairn-server user passwd'", "user", name)
+	if verr != nil && a.exists {
+		s.log.Error("a password hash cannot be read; set the password again with 'cairn-server user passwd'", "user", a.name)
 	}
-	return u, ok && err == nil && len(password) > 0, nil
+	return ok && a.exists && len(password) > 0, nil
 }
 
 // checkLabel accepts a short printable text (a device name, an OS).

@@ -132,7 +132,8 @@ func (s *SQL) AdoptDevice(ctx context.Context, userID int64, id, name, os string
 		if _, err := t.exec(ctx, `UPDATE devices SET name = ?, os = ?, last_seen = ? WHERE id = ?`, name, os, ns(at), id); err != nil {
 			return err
 		}
-		_, err := t.exec(ctx, `UPDATE tokens SET revoked = ? WHERE device_id = ? AND revoked = 0`, ns(at), id)
+		_, err := t.exec(ctx, `UPDATE tokens SET revoked = ?, revoke_reason = ?, replaced_by = ? WHERE device_id = ? AND revoked = 0`,
+			ns(at), RevokedReplaced, name, id)
 		return err
 	})
 	if err != nil {
@@ -160,7 +161,8 @@ func (s *SQL) RetireDevice(ctx context.Context, id string, at time.Time) error {
 				return fmt.Errorf("no device %s: %w", id, ErrNotFound)
 			}
 		}
-		_, err = t.exec(ctx, `UPDATE tokens SET revoked = ? WHERE device_id = ? AND revoked = 0`, ns(at), id)
+		_, err = t.exec(ctx, `UPDATE tokens SET revoked = ?, revoke_reason = ? WHERE device_id = ? AND revoked = 0`,
+			ns(at), RevokedRetired, id)
 		return err
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {

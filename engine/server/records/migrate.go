@@ -111,6 +111,38 @@ var migrations = [][]string{
 		)`,
 		`ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT ''`,
 	},
+	// 4: why a device token was revoked (records/tokens.go), so that the
+	// computer can tell its person: another computer took the device over
+	// (replaced_by: that computer's name), or a sign-out of some kind.
+	{
+		`ALTER TABLE tokens ADD COLUMN revoke_reason TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE tokens ADD COLUMN replaced_by TEXT NOT NULL DEFAULT ''`,
+	},
+	// 5: sign-in limits and the audit log against flooding (records/signin.go,
+	// records/web.go): a sign-in attempt's failure rows are reserved before
+	// the password is checked and share an attempt ID, so a success can take
+	// them back; signin_keys holds one row per limited key, locked while an
+	// attempt is counted; signin_known is where each user signed in from,
+	// which lets the right password through an account's global limit;
+	// repeated audit entries (refused sign-ins) share one row per bucket,
+	// counted in times.
+	{
+		`ALTER TABLE signin_failures ADD COLUMN attempt BIGINT NOT NULL DEFAULT 0`,
+		`CREATE INDEX signin_failures_attempt ON signin_failures(attempt) WHERE attempt <> 0`,
+		`CREATE TABLE signin_keys (
+			key  TEXT   PRIMARY KEY,
+			used BIGINT NOT NULL
+		)`,
+		`CREATE TABLE signin_known (
+			user_name TEXT   NOT NULL,
+			addr      TEXT   NOT NULL,
+			at        BIGINT NOT NULL,
+			PRIMARY KEY (user_name, addr)
+		)`,
+		`ALTER TABLE audit ADD COLUMN times INTEGER NOT NULL DEFAULT 1`,
+		`ALTER TABLE audit ADD COLUMN bucket TEXT NOT NULL DEFAULT ''`,
+		`CREATE UNIQUE INDEX audit_bucket ON audit(bucket) WHERE bucket <> ''`,
+	},
 }
 
 // SchemaVersion is the schema this code writes.

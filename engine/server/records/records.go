@@ -168,12 +168,23 @@ type Devices interface {
 type Tokens interface {
 	AddToken(ctx context.Context, t Token, at time.Time) error
 	// Session finds the token's user and device; ErrNotFound for an
-	// unknown or revoked token.
+	// unknown token, a *RevokedError (which matches ErrNotFound too) for a
+	// revoked one.
 	Session(ctx context.Context, tokenHash string) (Session, error)
 	// TouchSession records that the token and its device were used.
 	TouchSession(ctx context.Context, s Session, at time.Time) error
-	// RevokeToken revokes a token; revoking an unknown one is not an error.
-	RevokeToken(ctx context.Context, tokenHash string, at time.Time) error
+	// RevokeToken revokes a token for reason (a Revoked constant);
+	// revoking an unknown or revoked one is not an error.
+	RevokeToken(ctx context.Context, tokenHash, reason string, at time.Time) error
+	// RevokeUserTokens revokes every valid token of the user (signing all
+	// their devices out in one step) and returns how many it revoked.
+	RevokeUserTokens(ctx context.Context, userID int64, reason string, at time.Time) (int64, error)
+	// DeviceSignins lists the user's valid tokens, by device name.
+	DeviceSignins(ctx context.Context, userID int64) ([]DeviceSignin, error)
+	// RevokeDeviceSignin revokes the user's valid token of that
+	// DeviceSignin.ID (reason RevokedUser); ErrNotFound when the user has
+	// none such, whoever else may.
+	RevokeDeviceSignin(ctx context.Context, userID int64, id string, at time.Time) error
 }
 
 // Objects is the list of stored objects.
@@ -200,9 +211,42 @@ type Objects interface {
 	RecountUsage(ctx context.Context, fix bool) ([]UsageDiff, error)
 }
 
+// SigninLimit caps the failed sign-ins under one key (a user name, an
+// address, both): at most Max within Window. Max 0 counts the attempt under
+// Key without checking it.
+type SigninLimit struct {
+	Key    string
+	Max    int
+	Window time.Duration
+}
+
+// SigninReservation is the answer of ReserveSignin: an attempt reserved
+// (Attempt), or refused until Wait has passed because limits[Limit] is
+// reached.
+type SigninReservation struct {
+	Attempt int64
+	Wait    time.Duration
+	Limit   int // -1 when nothing is reached
+}
+
 // SigninLog is the recent failed sign-ins, by key (a user name or an
-// address), for rate limiting.
+// address), for rate limiting, and where each user signed in from.
 type SigninLog interface {
+	// ReserveSignin counts an attempt as a failure under every limit's
+	// key, in one transaction, unless a limit is reached already (then it
+	// counts nothing and says how long to wait). Called before the password
+	// is checked, it lets no more attempts through than the limits allow,
+	// however many arrive at once and on however many nodes.
+	ReserveSignin(ctx context.Context, at time.Time, limits []SigninLimit) (SigninReservation, error)
+	// ReleaseSignin uncounts a reserved attempt that succeeded.
+	ReleaseSignin(ctx context.Context, attempt int64) error
+	// RememberSigninAddr records that user signed in from addr at at;
+	// SignedInFrom reports whether they did since since.
+	RememberSigninAddr(ctx context.Context, user, addr string, at time.Time) error
+	SignedInFrom(ctx context.Context, user, addr string, since time.Time) (bool, error)
+	// ForgetSigninAddrs drops sign-in addresses last used before before.
+	ForgetSigninAddrs(ctx context.Context, before time.Time) error
+
 	AddSigninFailure(ctx context.Context, at time.Time, keys ...string) error
 	// SigninFailures returns the times of key's failures after since,
 	// oldest first.

@@ -129,7 +129,7 @@ func testSessions(t *testing.T, s *SQL, spec string) {
 	if _, err := s.Session(ctx, "nope"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown token: %v", err)
 	}
-	s.RevokeToken(ctx, "h1", later)
+	s.RevokeToken(ctx, "h1", RevokedSignout, later)
 	if _, err := s.Session(ctx, "h1"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("revoked token: %v", err)
 	}

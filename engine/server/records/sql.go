@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -78,6 +79,9 @@ func OpenSQLite(ctx context.Context, path string) (*SQL, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := privateFile(abs); err != nil {
+		return nil, fmt.Errorf("open records %s: %w", abs, err)
+	}
 	q := url.Values{}
 	q.Set("_busy_timeout", strconv.Itoa(int(BusyTimeout/time.Millisecond)))
 	q.Set("_journal_mode", "WAL")
@@ -94,6 +98,31 @@ func OpenSQLite(ctx context.Context, path string) (*SQL, error) {
 		return nil, fmt.Errorf("open records %s: %w", abs, err)
 	}
 	return s, nil
+}
+
+// privateFile creates the database file readable by its owner only, or
+// makes an existing one so: it holds password hashes and the names of
+// everyone's files. SQLite creates the -wal and -shm files with the mode of
+// the database file, so they follow.
+func privateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return err
+	}
+	fi, err := f.Stat()
+	f.Close()
+	if err != nil {
+		return err
+	}
+	if fi.Mode().Perm()&0o077 == 0 {
+		return nil
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close implements Store.

@@ -55,6 +55,7 @@ var suite = []struct {
 	{"Migrations", testMigrations},
 	{"WebAuditEscrow", testWebAuditEscrow},
 	{"Copy", testCopy},
+	{"TokenRevocation", testTokenRevocation},
 }
 
 func TestRecords(t *testing.T) {

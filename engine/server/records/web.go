@@ -2,10 +2,15 @@ package records
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // What the web pages (package server/web) keep: browser sessions, the audit
@@ -125,10 +130,40 @@ type AuditEntry struct {
 	Target string // what it was done to
 	Detail string
 	Addr   string // the browser's address
+	Times  int    // how often it happened (AddAuditCounted), from At on
 }
 
-// AddAudit appends to the audit log.
+// Caps of what an audit entry stores, in bytes: anyone can send a sign-in
+// with a user name of 60,000 characters, and the log must not grow by what
+// strangers send. Longer texts are cut and end with auditCut.
+const (
+	auditShort = 128 // actor, action, address
+	auditLong  = 512 // target, detail
+	auditCut   = "…"
+)
+
+// truncated returns v cut to at most n bytes (on a character boundary),
+// ending with auditCut when it was cut.
+func truncated(v string, n int) string {
+	if len(v) <= n {
+		return v
+	}
+	cut := n - len(auditCut)
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return strings.ToValidUTF8(v[:cut], "") + auditCut
+}
+
+func (e AuditEntry) truncated() AuditEntry {
+	e.Actor, e.Action, e.Addr = truncated(e.Actor, auditShort), truncated(e.Action, auditShort), truncated(e.Addr, auditShort)
+	e.Target, e.Detail = truncated(e.Target, auditLong), truncated(e.Detail, auditLong)
+	return e
+}
+
+// AddAudit appends to the audit log, its texts truncated.
 func (s *SQL) AddAudit(ctx context.Context, e AuditEntry) error {
+	e = e.truncated()
 	_, err := s.exec(ctx, `INSERT INTO audit (at, actor, action, target, detail, addr) VALUES (?, ?, ?, ?, ?, ?)`,
 		ns(e.At), e.Actor, e.Action, e.Target, e.Detail, e.Addr)
 	if err != nil {
@@ -137,10 +172,41 @@ func (s *SQL) AddAudit(ctx context.Context, e AuditEntry) error {
 	return nil
 }
 
+// AddAuditCounted appends to the audit log what may repeat many times
+// (refused sign-ins): entries with the same action, actor, target and
+// address within one window (the clock cut into window-long pieces) share
+// one row, whose Times counts them and whose At and Detail are the first's.
+// One statement, so that two requests (or nodes) at once count right.
+func (s *SQL) AddAuditCounted(ctx context.Context, e AuditEntry, window time.Duration) error {
+	e = e.truncated()
+	h := sha256.New()
+	for _, v := range []string{e.Action, e.Actor, e.Target, e.Addr, strconv.FormatInt(ns(e.At.Truncate(window)), 10)} {
+		fmt.Fprintf(h, "%d:%s;", len(v), v)
+	}
+	bucket := hex.EncodeToString(h.Sum(nil))
+	_, err := s.exec(ctx, `INSERT INTO audit (at, actor, action, target, detail, addr, times, bucket) VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+		ON CONFLICT (bucket) WHERE bucket <> '' DO UPDATE SET times = audit.times + 1`,
+		ns(e.At), e.Actor, e.Action, e.Target, e.Detail, e.Addr, bucket)
+	if err != nil {
+		return fmt.Errorf("add to the audit log: %w", err)
+	}
+	return nil
+}
+
+// ForgetAudit drops the audit entries older than before and returns how
+// many.
+func (s *SQL) ForgetAudit(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.exec(ctx, `DELETE FROM audit WHERE at < ?`, ns(before))
+	if err != nil {
+		return 0, fmt.Errorf("forget old audit entries: %w", err)
+	}
+	return affected(res), nil
+}
+
 // Audit returns up to limit entries older than beforeID (0: the newest),
 // newest first.
 func (s *SQL) Audit(ctx context.Context, beforeID int64, limit int) ([]AuditEntry, error) {
-	rows, err := s.query(ctx, `SELECT id, at, actor, action, target, detail, addr FROM audit
+	rows, err := s.query(ctx, `SELECT id, at, actor, action, target, detail, addr, times FROM audit
 		WHERE CAST(? AS BIGINT) = 0 OR id < ? ORDER BY id DESC LIMIT ?`, beforeID, beforeID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read the audit log: %w", err)
@@ -150,7 +216,7 @@ func (s *SQL) Audit(ctx context.Context, beforeID int64, limit int) ([]AuditEntr
 	for rows.Next() {
 		var e AuditEntry
 		var at int64
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Target, &e.Detail, &e.Addr); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Target, &e.Detail, &e.Addr, &e.Times); err != nil {
 			return nil, fmt.Errorf("read the audit log: %w", err)
 		}
 		e.At = fromNS(at)

@@ -35,6 +35,7 @@ type Vault struct {
 
 	mu       sync.Mutex // the commit lock within this process
 	lockFile *os.File   // and across processes
+	staging  stager     // the quota set aside by uploads in flight
 }
 
 // Options configure a Vault; zero values get the defaults.
@@ -122,6 +123,8 @@ func ref(o records.Object) blobs.Ref { return blobs.Ref{Device: o.Device, Kind: 
 // exactly size bytes. It returns true when it stored the object, false when
 // an object of that name and size was stored already (a retried upload: body
 // is then not read). It returns once the object is durable and recorded.
+// Before a byte is staged, size is set aside against the user's quota
+// (staging.go): ErrQuota at once when it does not fit.
 func (v *Vault) Put(ctx context.Context, user string, r blobs.Ref, size int64, body io.Reader) (bool, error) {
 	if err := r.Check(); err != nil {
 		return false, err
@@ -129,9 +132,11 @@ func (v *Vault) Put(ctx context.Context, user string, r blobs.Ref, size int64, b
 	if done, err := v.stored(ctx, r, size); done || err != nil {
 		return false, err
 	}
-	if err := v.checkQuota(ctx, user, size); err != nil {
+	res, err := v.reserve(ctx, user, size)
+	if err != nil {
 		return false, err
 	}
+	defer res.release()
 	st, err := v.blobs.Stage(ctx, size, body)
 	if err != nil {
 		return false, err
@@ -155,7 +160,10 @@ func (v *Vault) Put(ctx context.Context, user string, r blobs.Ref, size int64, b
 		if err != nil {
 			return err
 		}
-		if _, err := v.rec.AddObject(ctx, records.Object{Device: r.Device, Kind: r.Kind, Name: r.Name, Size: size, Arrived: v.now()}); err != nil {
+		if err := res.commit(func() error {
+			_, err := v.rec.AddObject(ctx, records.Object{Device: r.Device, Kind: r.Kind, Name: r.Name, Size: size, Arrived: v.now()})
+			return err
+		}); err != nil {
 			if rerr := v.resolveStray(ctx, r); rerr != nil {
 				v.log.Error("an object stored without its record stays under its name", "object", r.String(), "err", rerr)
 			}

@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/mail"
 	"strconv"
-	"strings"
 
 	"github.com/cairnbackup/cairn/engine/server/passhash"
 	"github.com/cairnbackup/cairn/engine/server/records"
@@ -123,7 +121,13 @@ func (w *Web) allDevicesPage(rw http.ResponseWriter, r *http.Request, s *session
 		return
 	}
 	v := s.view("Devices")
-	v.Notice = r.URL.Query().Get("done")
+	var f noticeFacts
+	for _, d := range rows {
+		if d.ID == r.URL.Query().Get("device") {
+			f.Device, f.User = d.Name, d.User
+		}
+	}
+	v.Notice = notice(r, f, "device-retired")
 	v.D = rows
 	w.render(rw, r, http.StatusOK, "admin_devices", v)
 }
@@ -143,7 +147,7 @@ func (w *Web) retireDevice(rw http.ResponseWriter, r *http.Request, s *session) 
 		return
 	}
 	w.audit(r, s.user.Name, "device.retire", d.UserName+": "+d.Name+" ("+d.ID+")", "")
-	http.Redirect(rw, r, "/web/admin/devices?done="+queryEscape("Retired "+d.Name+" of "+d.UserName+"."), http.StatusSeeOther)
+	http.Redirect(rw, r, doneURL("/web/admin/devices", "device-retired", "device", d.ID), http.StatusSeeOther)
 }
 
 type userRow struct {
@@ -169,17 +173,17 @@ func (w *Web) userRows(r *http.Request) ([]userRow, error) {
 }
 
 func (w *Web) usersPage(rw http.ResponseWriter, r *http.Request, s *session) {
-	w.showUsers(rw, r, s, http.StatusOK, "", r.URL.Query().Get("done"))
+	w.showUsers(rw, r, s, http.StatusOK, "")
 }
 
-func (w *Web) showUsers(rw http.ResponseWriter, r *http.Request, s *session, status int, errMsg, notice string) {
+func (w *Web) showUsers(rw http.ResponseWriter, r *http.Request, s *session, status int, errMsg string) {
 	rows, err := w.userRows(r)
 	if err != nil {
 		w.failed(rw, r, err)
 		return
 	}
 	v := s.view("Users")
-	v.Error, v.Notice, v.D = errMsg, notice, rows
+	v.Error, v.D = errMsg, rows
 	w.render(rw, r, status, "admin_users", v)
 }
 
@@ -187,29 +191,29 @@ func (w *Web) addUser(rw http.ResponseWriter, r *http.Request, s *session) {
 	ctx := r.Context()
 	name, err := records.UserName(r.PostFormValue("name"))
 	if err != nil {
-		w.showUsers(rw, r, s, http.StatusBadRequest, err.Error(), "")
+		w.showUsers(rw, r, s, http.StatusBadRequest, err.Error())
 		return
 	}
 	u := records.User{Name: name, Admin: r.PostFormValue("admin") != "", Created: w.o.Now()}
 	if u.Quota, err = formSize(r.PostFormValue("quota"), records.DefaultQuota); err != nil {
-		w.showUsers(rw, r, s, http.StatusBadRequest, err.Error(), "")
+		w.showUsers(rw, r, s, http.StatusBadRequest, err.Error())
 		return
 	}
 	if u.MaxDevices, err = formCount(r.PostFormValue("devices"), records.DefaultMaxDevices); err != nil {
-		w.showUsers(rw, r, s, http.StatusBadRequest, err.Error(), "")
+		w.showUsers(rw, r, s, http.StatusBadRequest, err.Error())
 		return
 	}
 	email, err := formEmail(r.PostFormValue("email"))
 	if err != nil {
-		w.showUsers(rw, r, s, http.StatusBadRequest, err.Error(), "")
+		w.showUsers(rw, r, s, http.StatusBadRequest, err.Error())
 		return
 	}
 	if u.PasswordHash, err = w.newPassword(r); err != nil {
-		w.showUsers(rw, r, s, http.StatusBadRequest, err.Error(), "")
+		w.showUsers(rw, r, s, http.StatusBadRequest, err.Error())
 		return
 	}
 	if _, err := w.rec.AddUser(ctx, u); errors.Is(err, records.ErrExists) {
-		w.showUsers(rw, r, s, http.StatusConflict, "There is a user "+name+" already.", "")
+		w.showUsers(rw, r, s, http.StatusConflict, "There is a user "+name+" already.")
 		return
 	} else if err != nil {
 		w.failed(rw, r, err)
@@ -222,7 +226,7 @@ func (w *Web) addUser(rw http.ResponseWriter, r *http.Request, s *session) {
 		}
 	}
 	w.audit(r, s.user.Name, "user.add", name, fmt.Sprintf("quota %s, %d devices, admin %v", size(u.Quota), u.MaxDevices, u.Admin))
-	http.Redirect(rw, r, "/web/admin/users?done="+queryEscape("Added "+name+"."), http.StatusSeeOther)
+	http.Redirect(rw, r, doneURL("/web/admin/users/"+name, "user-added"), http.StatusSeeOther)
 }
 
 // newPassword is the hash of the password typed twice in a form.
@@ -235,173 +239,6 @@ func (w *Web) newPassword(r *http.Request) (string, error) {
 		return "", errors.New("The two passwords differ.")
 	}
 	return passhash.Hash([]byte(pw), w.o.HashParams)
-}
-
-type userPageData struct {
-	userRow
-	Devices []deviceRow
-}
-
-func (w *Web) userPage(rw http.ResponseWriter, r *http.Request, s *session) {
-	w.showUser(rw, r, s, http.StatusOK, "", r.URL.Query().Get("done"))
-}
-
-func (w *Web) showUser(rw http.ResponseWriter, r *http.Request, s *session, status int, errMsg, notice string) {
-	ctx := r.Context()
-	u, err := w.rec.User(ctx, r.PathValue("name"))
-	if errors.Is(err, records.ErrNotFound) {
-		w.notFound(rw, r)
-		return
-	}
-	if err != nil {
-		w.failed(rw, r, err)
-		return
-	}
-	emails, err := w.rec.UserEmails(ctx)
-	if err != nil {
-		w.failed(rw, r, err)
-		return
-	}
-	ds, err := w.rec.Devices(ctx, u.ID)
-	if err != nil {
-		w.failed(rw, r, err)
-		return
-	}
-	u.PasswordHash = ""
-	d := userPageData{userRow: userRow{User: u, Email: emails[u.ID], UsedWords: size(u.Used), QuotaWords: size(u.Quota)}}
-	for _, dv := range ds {
-		d.Devices = append(d.Devices, deviceRow{ID: dv.ID, Name: dv.Name, OS: dv.OS, LastBackup: s.when(dv.LastUpload),
-			Size: size(dv.Bytes), Retired: !dv.Retired.IsZero()})
-	}
-	v := s.view("User " + u.Name)
-	v.Error, v.Notice, v.D = errMsg, notice, d
-	w.render(rw, r, status, "admin_user", v)
-}
-
-// changeUser applies one of the user page's forms (its "action").
-func (w *Web) changeUser(rw http.ResponseWriter, r *http.Request, s *session) {
-	ctx := r.Context()
-	u, err := w.rec.User(ctx, r.PathValue("name"))
-	if errors.Is(err, records.ErrNotFound) {
-		w.notFound(rw, r)
-		return
-	}
-	if err != nil {
-		w.failed(rw, r, err)
-		return
-	}
-	action := r.PostFormValue("action")
-	c, detail, done, err := w.userChange(r, s, u, action)
-	if err != nil {
-		w.showUser(rw, r, s, http.StatusBadRequest, err.Error(), "")
-		return
-	}
-	if action == "email" {
-		err = w.rec.SetUserEmail(ctx, u.Name, detail)
-	} else {
-		err = w.rec.UpdateUser(ctx, u.Name, c)
-	}
-	if err != nil {
-		w.failed(rw, r, err)
-		return
-	}
-	if action == "disable" || action == "password" {
-		// Its browsers are signed out; the sweeper closes their archives.
-		if err := w.rec.RemoveUserWebSessions(ctx, u.ID); err != nil {
-			w.log.Warn("could not sign a user's browsers out", "user", u.Name, "err", err)
-		}
-	}
-	w.audit(r, s.user.Name, "user."+action, u.Name, detail)
-	http.Redirect(rw, r, "/web/admin/users/"+u.Name+"?done="+queryEscape(done), http.StatusSeeOther)
-}
-
-// userChange reads a user form: what changes, what the audit log says,
-// and what the page then says.
-func (w *Web) userChange(r *http.Request, s *session, u records.User, action string) (c records.UserChange, detail, done string, err error) {
-	self := u.ID == s.user.ID
-	yes, no := true, false
-	switch action {
-	case "disable":
-		if self {
-			return c, "", "", errors.New("You cannot disable your own account.")
-		}
-		c.Disabled, done = &yes, u.Name+" is disabled: sign-ins and every request of their devices are refused."
-	case "enable":
-		c.Disabled, done = &no, u.Name+" is enabled."
-	case "admin-on":
-		c.Admin, done = &yes, u.Name+" is now an administrator."
-	case "admin-off":
-		if self {
-			return c, "", "", errors.New("You cannot take away your own administrator rights.")
-		}
-		c.Admin, done = &no, u.Name+" is no longer an administrator."
-	case "password":
-		h, err := w.newPassword(r)
-		if err != nil {
-			return c, "", "", err
-		}
-		c.PasswordHash, done = &h, "The password of "+u.Name+" is changed. Devices signed in stay signed in; their browsers are signed out."
-	case "quota":
-		q, err := formSize(r.PostFormValue("quota"), 0)
-		if err != nil {
-			return c, "", "", err
-		}
-		c.Quota, detail, done = &q, size(q), "The quota of "+u.Name+" is now "+size(q)+"."
-	case "devices":
-		n, err := formCount(r.PostFormValue("devices"), 0)
-		if err != nil {
-			return c, "", "", err
-		}
-		if u.Devices > n {
-			return c, "", "", fmt.Errorf("%s has %d devices already: retire %d first.", u.Name, u.Devices, u.Devices-n)
-		}
-		c.MaxDevices, detail, done = &n, strconv.Itoa(n), fmt.Sprintf("%s may now have up to %d devices.", u.Name, n)
-	case "email":
-		e, err := formEmail(r.PostFormValue("email"))
-		if err != nil {
-			return c, "", "", err
-		}
-		detail, done = e, "The email address of "+u.Name+" is saved."
-	default:
-		return c, "", "", errors.New("That is not something this page can change.")
-	}
-	return c, detail, done, nil
-}
-
-func formEmail(v string) (string, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return "", nil
-	}
-	a, err := mail.ParseAddress(v)
-	if err != nil || a.Name != "" || strings.ContainsAny(a.Address, "\r\n") {
-		return "", fmt.Errorf("%q is not an email address.", v)
-	}
-	return a.Address, nil
-}
-
-func formCount(v string, def int) (int, error) {
-	v = strings.TrimSpace(v)
-	if v == "" && def > 0 {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > 10000 {
-		return 0, fmt.Errorf("%q is not a number of devices (1 or more).", v)
-	}
-	return n, nil
-}
-
-func formSize(v string, def int64) (int64, error) {
-	v = strings.TrimSpace(v)
-	if v == "" && def > 0 {
-		return def, nil
-	}
-	n, err := parseSize(v)
-	if err != nil || n < 1 {
-		return 0, fmt.Errorf("%q is not a size: write 500GB, 1TB, 250MB or a number of bytes.", v)
-	}
-	return n, nil
 }
 
 type auditRow struct {

@@ -2,11 +2,14 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/server/blobs"
 	"github.com/cairnbackup/cairn/engine/server/webarchive"
 )
 
@@ -21,6 +24,23 @@ type Archive interface {
 	WriteFile(ctx context.Context, w io.Writer, path string, recorded int64) error
 	FolderSize(dir string, at time.Time) (files int, bytes int64, err error)
 	WriteZip(ctx context.Context, w io.Writer, dir string, at time.Time, maxBytes int64) error
+}
+
+// poolOpener is Options.OpenArchive over the server's blobs: through pool,
+// which shares an archive between its owner's sessions and caps them.
+func poolOpener(pool *webarchive.Pool, bl blobs.Store, rec Records) func(context.Context, string, []byte) (Archive, error) {
+	return func(ctx context.Context, device string, password []byte) (Archive, error) {
+		d, err := rec.Device(ctx, device)
+		if err != nil {
+			return nil, fmt.Errorf("read device %s: %w", device, err)
+		}
+		src := webarchive.DeviceSourceListed(bl, rec, device)
+		a, err := pool.Open(ctx, strconv.FormatInt(d.UserID, 10), device, src, password)
+		if err != nil {
+			return nil, err // not a nil *Shared in an Archive
+		}
+		return a, nil
+	}
 }
 
 // openKey names an open archive: a session's, of a device.
@@ -126,4 +146,14 @@ func (oa *openArchive) close() {
 	oa.mu.Lock()
 	defer oa.mu.Unlock()
 	oa.a.Close()
+}
+
+// OpenArchives is how many archives are open in memory (one shared by
+// several sessions counts once) and the index memory they keep; with
+// Options.OpenArchive given, the sessions' archives and 0.
+func (w *Web) OpenArchives() (archives int, memory int64) {
+	if w.pool != nil {
+		return w.pool.Stats()
+	}
+	return w.open.count(), 0
 }

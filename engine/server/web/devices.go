@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"time"
+	"strconv"
 
 	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/server/records"
+	"github.com/cairnbackup/cairn/engine/server/webarchive"
 	"github.com/cairnbackup/cairn/engine/store"
 )
 
@@ -90,48 +92,61 @@ func (w *Web) unlockPage(rw http.ResponseWriter, r *http.Request, s *session, d 
 	}
 	v := s.view("Open " + d.Name)
 	v.D = unlockData{d}
+	if w.pool != nil {
+		_, v.Notice = w.capWords(w.pool.Room(strconv.FormatInt(s.user.ID, 10), d.ID))
+	}
 	w.render(rw, r, http.StatusOK, "unlock", v)
 }
 
-// unlock opens the device's archive with the password typed: slowed and
-// limited like sign-ins, per user and per address.
+// unlock opens the device's archive with the password typed: one at a
+// time per person, each attempt reserved against the limits (per user and
+// device, and per address) before the password is checked, wrong ones
+// slowed and recorded like sign-ins.
 func (w *Web) unlock(rw http.ResponseWriter, r *http.Request, s *session, d records.Device) {
 	ctx := r.Context()
 	v := s.view("Open " + d.Name)
 	v.D = unlockData{d}
-	keys := []string{"archive:user:" + s.user.Name, "archive:addr:" + clientAddr(r)}
-	if wait, err := w.archiveWait(ctx, keys); err != nil {
+	done, err := w.gate.turn(ctx, s.user.ID)
+	if err != nil {
+		return // the browser has gone
+	}
+	defer done()
+	try, wait, err := w.reserveUnlock(ctx, unlockKeys(r, s, d))
+	if err != nil {
 		w.failed(rw, r, err)
 		return
 	} else if wait > 0 {
-		v.Error = "Too many wrong archive passwords for your account or from this address. Try again in " + waitWords(wait) + "."
+		v.Error = "Too many wrong archive passwords for this device or from this address. Try again in " + waitWords(wait) + "."
 		w.render(rw, r, http.StatusTooManyRequests, "unlock", v)
 		return
 	}
 	pw := []byte(r.PostFormValue("password"))
 	a, err := w.openArchive(ctx, d.ID, pw)
 	clear(pw)
-	if errors.Is(err, engine.ErrWrongPassword) {
-		if err := w.rec.AddSigninFailure(ctx, w.o.Now(), keys...); err != nil {
-			w.log.Warn("could not record a wrong archive password", "err", err)
-		}
+	switch {
+	case errors.Is(err, engine.ErrWrongPassword):
+		try.failed(ctx)
 		w.audit(r, s.user.Name, "archive.wrong_password", d.Name+" ("+d.ID+")", "")
 		w.o.Sleep(ctx, w.o.FailureDelay)
 		v.Error = "That password does not open this device's archive. It is the password this computer's backup was " +
 			"set up with: your account password, unless you chose a separate archive password."
 		w.render(rw, r, http.StatusUnauthorized, "unlock", v)
-		return
+	case err != nil:
+		try.released()
+		w.unlockRefused(rw, r, s, d, v, err)
+	default:
+		try.released()
+		w.rec.ClearSigninFailures(ctx, try.keys[0])
+		w.open.put(openKey{s.hash, d.ID}, a)
+		w.audit(r, s.user.Name, "archive.open", d.Name+" ("+d.ID+")", "")
+		http.Redirect(rw, r, "/web/devices/"+d.ID+"/browse", http.StatusSeeOther)
 	}
-	if err != nil {
-		w.log.Error("opening an archive failed", "device", d.ID, "err", err)
-		v.Error = "The server could not open this device's archive: " + err.Error()
-		w.render(rw, r, http.StatusInternalServerError, "unlock", v)
-		return
-	}
-	w.rec.ClearSigninFailures(ctx, keys[0])
-	w.open.put(openKey{s.hash, d.ID}, a)
-	w.audit(r, s.user.Name, "archive.open", d.Name+" ("+d.ID+")", "")
-	http.Redirect(rw, r, "/web/devices/"+d.ID+"/browse", http.StatusSeeOther)
+}
+
+// unlockKeys are the limit keys of an archive unlock: the person and
+// device (a wrong password there clears on the right one), and the address.
+func unlockKeys(r *http.Request, s *session, d records.Device) []string {
+	return []string{"archive:user:" + s.user.Name + ":device:" + d.ID, "archive:addr:" + clientAddr(r)}
 }
 
 func (w *Web) openArchive(ctx context.Context, device string, password []byte) (Archive, error) {
@@ -147,20 +162,55 @@ func (w *Web) openArchive(ctx context.Context, device string, password []byte) (
 	return w.o.OpenArchive(ctx, device, password)
 }
 
-// archiveWait is how long tries must wait: until the oldest failure that
-// makes a key reach the limit leaves the window.
-func (w *Web) archiveWait(ctx context.Context, keys []string) (wait time.Duration, err error) {
-	now := w.o.Now()
-	for _, k := range keys {
-		fails, err := w.rec.SigninFailures(ctx, k, now.Add(-w.o.ArchiveWindow))
-		if err != nil {
-			return 0, err
-		}
-		if n := len(fails); n >= w.o.ArchiveFailures {
-			wait = max(wait, fails[n-w.o.ArchiveFailures].Add(w.o.ArchiveWindow).Sub(now), time.Second)
-		}
+// unlockRefused says why an archive could not be opened, other than a
+// wrong password, and what to do.
+func (w *Web) unlockRefused(rw http.ResponseWriter, r *http.Request, s *session, d records.Device, v view, err error) {
+	status, words := w.capWords(err)
+	switch {
+	case errors.Is(err, crypt.ErrKDFTooCostly):
+		w.log.Warn("refused to run a key file's key derivation", "device", d.ID, "err", err)
+		w.audit(r, s.user.Name, "archive.refused", d.Name+" ("+d.ID+")", "key-derivation settings above the cap")
+	case status == http.StatusServiceUnavailable:
+		w.log.Warn("refused to open an archive: the archives open take the memory allowed", "device", d.ID, "err", err)
+	case status == 0:
+		w.log.Error("opening an archive failed", "device", d.ID, "err", err)
+		status, words = http.StatusInternalServerError, "The server could not open this device's archive: "+err.Error()
 	}
-	return wait, nil
+	v.Error = words
+	w.render(rw, r, status, "unlock", v)
+}
+
+// capWords is a cap of the open archives that err reports, in words, and
+// the page's status; 0 for an error that is none of them.
+func (w *Web) capWords(err error) (status int, words string) {
+	lim := w.archiveLimits()
+	switch {
+	case errors.Is(err, crypt.ErrKDFTooCostly):
+		return http.StatusUnprocessableEntity, fmt.Sprintf("This archive's key uses key-derivation settings above what "+
+			"this server will run (%s of memory and %d passes at most); restore it with the Cairn app.",
+			crypt.MiB(lim.Keys.KDF.Memory), lim.Keys.KDF.Time)
+	case errors.Is(err, webarchive.ErrTooManyOfYours):
+		what := fmt.Sprintf("You have %d other archives open on this server, the most one person may have at once: close one", lim.PerUser)
+		if lim.PerUser == 1 {
+			what = "You have another archive open on this server: close it"
+		}
+		return http.StatusConflict, what + " first (“Close this backup” on its page, in each browser it is open in), " +
+			"or wait: an archive closes by itself 15 minutes after its last use."
+	case errors.Is(err, webarchive.ErrServerFull):
+		return http.StatusServiceUnavailable, "Too many archives are open on this server right now; try again in a few minutes."
+	case errors.Is(err, webarchive.ErrArchiveTooLarge):
+		return http.StatusServiceUnavailable, "This archive is too large to open on this server's web page; restore it " +
+			"with the Cairn app, or ask your administrator to let the web pages use more memory."
+	}
+	return 0, ""
+}
+
+// archiveLimits are the caps of the open archives, for messages.
+func (w *Web) archiveLimits() webarchive.PoolOptions {
+	if w.pool != nil {
+		return w.pool.Options()
+	}
+	return webarchive.PoolOptions{Keys: webarchive.DefaultKeyLimits, PerUser: webarchive.DefaultPerUser, Memory: webarchive.DefaultMemory}
 }
 
 func (w *Web) lock(rw http.ResponseWriter, r *http.Request, s *session, d records.Device) {

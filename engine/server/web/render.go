@@ -98,13 +98,20 @@ func signinRefusal(err error) (int, string) {
 	switch sr.Code {
 	case "credentials":
 		return http.StatusUnauthorized, "Wrong user name or password."
-	case "rate_limited":
-		return http.StatusTooManyRequests, "Too many failed sign-ins for this user or from this address. Try again in " +
-			waitWords(sr.RetryAfter) + "."
+	case "rate_limited": // the server's words say which limit, for how long, and what to do
+		return http.StatusTooManyRequests, sentence(sr.Message)
 	case "disabled":
 		return http.StatusForbidden, "Your account is disabled. Ask your administrator."
 	}
 	return http.StatusInternalServerError, "The server failed to check your password; try again."
+}
+
+// sentence capitalises the API's words and ends them with a full stop.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:] + "."
 }
 
 func waitWords(d time.Duration) string {

@@ -8,11 +8,11 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/cairnbackup/cairn/engine/server"
 	"github.com/cairnbackup/cairn/engine/server/records"
 )
 
@@ -235,7 +235,7 @@ func (w *Web) signin(rw http.ResponseWriter, r *http.Request) {
 	u, err := w.check(r, name, r.PostFormValue("password"))
 	if err != nil {
 		status, msg := signinRefusal(err)
-		w.audit(r, name, "signin.refused", "", msg)
+		w.auditSigninRefused(r, err, msg)
 		w.signinForm(rw, r, status, view{Title: "Sign in", Error: msg}, name)
 		return
 	}
@@ -263,11 +263,26 @@ func (w *Web) signout(rw http.ResponseWriter, r *http.Request, s *session) {
 	http.Redirect(rw, r, "/web/signin?bye=1", http.StatusSeeOther)
 }
 
-// clientAddr is the browser's address as the server sees it.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// auditSigninRefused records a refused sign-in. Anyone can send refused
+// sign-ins, as many as they like: the name is recorded as the server logs
+// it (a name that is no account may be a password typed in the wrong field),
+// repeats within an hour share one counted row, and refusals over a limit
+// share it whatever the name, so the log grows by a row per address and
+// hour, not by what strangers send.
+func (w *Web) auditSigninRefused(r *http.Request, err error, msg string) {
+	e := records.AuditEntry{At: w.o.Now(), Action: "signin.refused", Detail: msg, Addr: clientAddr(r)}
+	var sr *server.SigninRefused
+	if errors.As(err, &sr) {
+		e.Actor = sr.User
+		if sr.Code == "rate_limited" {
+			e.Actor, e.Action = "", "signin.limited"
+		}
 	}
-	return host
+	if err := w.rec.AddAuditCounted(r.Context(), e, time.Hour); err != nil {
+		w.log.Error("could not write the audit log", "action", e.Action, "err", err)
+	}
 }
+
+// clientAddr is the browser's address as the server sees it: behind a
+// trusted proxy, the address the proxy names (server.ClientAddr).
+func clientAddr(r *http.Request) string { return server.ClientAddr(r) }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -36,7 +35,7 @@ type settingsData struct {
 }
 
 func (w *Web) settingsPage(rw http.ResponseWriter, r *http.Request, s *session) {
-	w.showSettings(rw, r, s, http.StatusOK, "", r.URL.Query().Get("done"))
+	w.showSettings(rw, r, s, http.StatusOK, "", notice(r, noticeFacts{}, "settings-saved"))
 }
 
 func (w *Web) showSettings(rw http.ResponseWriter, r *http.Request, s *session, status int, errMsg, notice string) {
@@ -68,10 +67,8 @@ func (w *Web) saveSettings(rw http.ResponseWriter, r *http.Request, s *session) 
 		}
 	}
 	w.audit(r, s.user.Name, "settings", "", fmt.Sprintf("warning %d days, critical %d days, downloads up to %s", warn, crit, size(limit)))
-	http.Redirect(rw, r, "/web/admin/settings?done="+queryEscape("Settings saved."), http.StatusSeeOther)
+	http.Redirect(rw, r, doneURL("/web/admin/settings", "settings-saved"), http.StatusSeeOther)
 }
-
-func queryEscape(s string) string { return url.QueryEscape(s) }
 
 // parseSize reads 500GB, 1TB, 250MB, 250MiB, "250 MB" or bytes.
 func parseSize(s string) (int64, error) {

@@ -40,11 +40,13 @@ type Records interface {
 	RemoveUserWebSessions(ctx context.Context, userID int64) error
 	ExpireWebSessions(ctx context.Context, createdBefore, usedBefore time.Time) ([]string, error)
 	AddAudit(ctx context.Context, e records.AuditEntry) error
+	AddAuditCounted(ctx context.Context, e records.AuditEntry, window time.Duration) error
 	Audit(ctx context.Context, beforeID int64, limit int) ([]records.AuditEntry, error)
 	UserEmails(ctx context.Context) (map[int64]string, error)
 	SetUserEmail(ctx context.Context, name, email string) error
 	AlertSent(ctx context.Context, device string, level int, lastUpload time.Time) (bool, error)
 	RecordAlert(ctx context.Context, device string, level int, lastUpload, sent time.Time) error
+	tokenRecords // account.go
 }
 
 // Options configure the pages. Zero values get the defaults.
@@ -54,9 +56,15 @@ type Options struct {
 	// Blobs hold the archives; required unless OpenArchive is given.
 	Blobs blobs.Store
 	// OpenArchive opens a device's archive with its password (default:
-	// webarchive over Blobs). It returns engine.ErrWrongPassword for a
-	// wrong password. Tests give an archive of their own.
+	// webarchive over Blobs, through a webarchive.Pool with the caps of
+	// Archives). It returns engine.ErrWrongPassword for a wrong password.
+	// Tests give an archive of their own.
 	OpenArchive func(ctx context.Context, deviceID string, password []byte) (Archive, error)
+	// Archives caps the archives open on the pages: the key files tried
+	// and the Argon2id work each may ask for, how many one person may
+	// have open, their memory all together (default
+	// webarchive.PoolOptions' defaults). Unused with OpenArchive.
+	Archives webarchive.PoolOptions
 	// Logger gets what the pages do in the background (default
 	// slog.Default()); requests are logged by the server.
 	Logger *slog.Logger
@@ -86,7 +94,8 @@ type Options struct {
 	// one user or from one address, make further tries wait (default 5 in
 	// 15 minutes, as sign-ins); each is answered after FailureDelay
 	// (default 1 s). MaxUnlocking bounds archives being opened at once
-	// (default 2): each derives a key with Argon2id, which takes memory.
+	// (default 2): each derives a key with Argon2id, which takes memory;
+	// one person's unlocks run one at a time, so they take one slot.
 	ArchiveFailures int
 	ArchiveWindow   time.Duration
 	FailureDelay    time.Duration
@@ -161,6 +170,8 @@ type Web struct {
 	pages     pages
 	open      *openArchives
 	unlocking chan struct{}
+	gate      *unlockGate      // archive unlocks in flight, per user and per limit key
+	pool      *webarchive.Pool // nil when Options.OpenArchive was given
 	origin    *http.CrossOriginProtection
 	check     server.SigninCheck
 }
@@ -171,14 +182,13 @@ func New(o Options) (*Web, error) {
 	if o.Records == nil {
 		return nil, errors.New("web: no records")
 	}
+	var pool *webarchive.Pool
 	if o.OpenArchive == nil {
 		if o.Blobs == nil {
 			return nil, errors.New("web: no blobs")
 		}
-		bl, rec := o.Blobs, o.Records
-		o.OpenArchive = func(ctx context.Context, device string, password []byte) (Archive, error) {
-			return webarchive.Open(ctx, webarchive.DeviceSourceListed(bl, rec, device), password)
-		}
+		pool = webarchive.NewPool(o.Archives)
+		o.OpenArchive = poolOpener(pool, o.Blobs, o.Records)
 	}
 	o.applyDefaults()
 	p, err := parsePages()
@@ -186,7 +196,8 @@ func New(o Options) (*Web, error) {
 		return nil, err
 	}
 	return &Web{o: o, rec: o.Records, log: o.Logger, pages: p, open: newOpenArchives(),
-		unlocking: make(chan struct{}, o.MaxUnlocking), origin: http.NewCrossOriginProtection()}, nil
+		unlocking: make(chan struct{}, o.MaxUnlocking), gate: newUnlockGate(), pool: pool,
+		origin: http.NewCrossOriginProtection()}, nil
 }
 
 // Mount returns the pages' handler, for server.Options.Web: check is the
@@ -238,6 +249,8 @@ func (w *Web) routes() *http.ServeMux {
 	m.HandleFunc("GET /web/devices/{id}/versions", w.page(w.owned(w.unlocked(w.versionsPage))))
 	m.HandleFunc("GET /web/devices/{id}/file", w.page(w.owned(w.unlocked(w.downloadFile))))
 	m.HandleFunc("GET /web/devices/{id}/zip", w.page(w.owned(w.unlocked(w.downloadZip))))
+	m.HandleFunc("GET /web/account", w.page(w.accountPage))
+	m.HandleFunc("POST /web/account/signins/{id}/signout", w.post(w.revokeSignin))
 	m.HandleFunc("GET /web/admin/{$}", w.page(w.admin(w.adminPage)))
 	m.HandleFunc("GET /web/admin/users", w.page(w.admin(w.usersPage)))
 	m.HandleFunc("POST /web/admin/users", w.post(w.admin(w.addUser)))

@@ -10,6 +10,13 @@
 // forgets the index and the keys; the caller closes an Archive at sign-out
 // and after a short idle time.
 //
+// A key file is written by the user's computer, so its Argon2id settings
+// are the user's choice: Open runs none above DefaultKeyLimits (and tries 8
+// key files at most). A Pool holds the archives open on the server: the
+// sessions of one person that unlock the same archive share one Archive,
+// forgotten when the last closes it; a person may have PoolOptions.PerUser
+// archives open and all together keep at most PoolOptions.Memory.
+//
 // DeviceSource gives the engine a device's objects on the server as a
 // read-only store.Backend over the blob store, so everything else is the
 // engine's own code: repo (keys, configuration, segments, pack tables),

@@ -41,6 +41,9 @@ type world struct {
 	src   string // the folder backed up
 	d     *device.Device
 	devID string
+	home  string // the computer's Cairn folder
+	url   string // the server's
+	fp    string // its certificate's fingerprint
 }
 
 func newWorld(t testing.TB, start time.Time) *world {
@@ -71,6 +74,7 @@ func newWorld(t testing.TB, start time.Time) *world {
 		t.Fatal(err)
 	}
 	home := filepath.Join(dir, "cairn")
+	w.home, w.url, w.fp = home, ts.URL, remote.Fingerprint(ts.Certificate().Raw)
 	d, err := device.Open(home, device.Options{UserHome: w.src, Secrets: secrets.Folder(filepath.Join(home, "secrets"))})
 	if err != nil {
 		t.Fatal(err)
@@ -150,4 +154,20 @@ func (w *world) write(files map[string]string, mtime time.Time) {
 			w.t.Fatal(err)
 		}
 	}
+}
+
+// asDevice is the computer's own connection to the server (its token), to
+// send what a computer could send.
+func (w *world) asDevice() *remote.Backend {
+	w.t.Helper()
+	token, err := secrets.Folder(filepath.Join(w.home, "secrets")).Get("server-token-work")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	b, err := remote.Open(remote.Config{URL: w.url, DeviceID: w.devID, Token: string(token), Fingerprint: w.fp, Spool: w.t.TempDir()})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.t.Cleanup(func() { b.Close() })
+	return b
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sort"
 	"sync"
+	"unsafe"
 
 	"github.com/cairnbackup/cairn/engine/index"
 )
@@ -102,6 +103,17 @@ func (m *memKV) freeze() {
 		t.arena = append(append(t.arena, n.key...), n.val...)
 	}
 	m.table, m.list = t, nil
+}
+
+// size is the bytes the frozen table holds (0 before freeze): the arena
+// and the entries, as allocated.
+func (m *memKV) size() int64 {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.table == nil {
+		return 0
+	}
+	return int64(cap(m.table.arena)) + int64(cap(m.table.entries))*int64(unsafe.Sizeof(frozenEntry{}))
 }
 
 // memBatch collects writes until Flush.
