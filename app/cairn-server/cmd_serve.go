@@ -38,6 +38,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	db := fs.String("db", "", "the records: a postgres:// URL or a SQLite file (default: records.db in the data folder; also CAIRN_SERVER_DB)")
 	limits := addSigninFlags(fs)
 	webArchives := addWebArchiveFlags(fs)
+	configFile := fs.String("config", "", "the configuration file: the organisation's directory and sign-on (docs/SERVER.md; also CAIRN_SERVER_CONFIG)")
 	blobsSpec := fs.String("blobs", "", "the objects: s3://BUCKET[/PREFIX]?endpoint=HOST:PORT or a folder (default: the data folder; also CAIRN_SERVER_BLOBS)")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -89,6 +90,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return usageErr("--max-uploads must be at least 1 and --token-idle more than 0")
 	}
 	if err := limits.apply(&opts); err != nil {
+		return err
+	}
+	if err := applyConfig(e, *configFile, &opts); err != nil {
 		return err
 	}
 	if *webOn {

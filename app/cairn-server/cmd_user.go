@@ -99,17 +99,20 @@ func userList(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "USER\tUSED\tQUOTA\tDEVICES\tSTATUS\tCREATED")
+	fmt.Fprintln(tw, "USER\tUSED\tQUOTA\tDEVICES\tSTATUS\tCREATED\tSOURCE")
 	for _, u := range us {
 		status := "active"
-		if u.Disabled {
+		switch {
+		case u.Disabled && u.SyncDisabled:
+			status = "disabled by the directory"
+		case u.Disabled:
 			status = "disabled"
 		}
 		if u.Admin {
 			status += ", admin"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d of %d\t%s\t%s\n", u.Name, formatSize(u.Used), formatSize(u.Quota),
-			u.Devices, u.MaxDevices, status, formatTime(u.Created))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d of %d\t%s\t%s\t%s\n", u.Name, formatSize(u.Used), formatSize(u.Quota),
+			u.Devices, u.MaxDevices, status, formatTime(u.Created), u.Source)
 	}
 	return tw.Flush()
 }

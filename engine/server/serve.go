@@ -60,6 +60,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, cert tls.Certificat
 	bg, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { s.purgeLoop(bg) })
+	wg.Go(func() { s.syncLoop(bg) })
 	defer func() {
 		stopBg()
 		wg.Wait()

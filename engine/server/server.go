@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/cairnbackup/cairn/engine/server/ldapdir"
 	"github.com/cairnbackup/cairn/engine/server/passhash"
 	"github.com/cairnbackup/cairn/engine/server/records"
 	"github.com/cairnbackup/cairn/engine/server/vault"
@@ -119,6 +120,12 @@ type Options struct {
 	ReadHeaderTimeout time.Duration
 	IdleTimeout       time.Duration
 	MaxHeaderBytes    int
+
+	// Directory, when set, signs people in against the organisation's
+	// LDAP directory or Active Directory: accounts are made at the first
+	// sign-in and follow the directory (directory.go); Serve syncs it at
+	// its interval.
+	Directory *ldapdir.Directory
 
 	// Web, when set, serves the browser pages (package server/web) under
 	// /web/, and / sends browsers there. It is given the API's password

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -94,9 +95,12 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request, user, password
 		s.refuseLimited(w, r, res)
 		return records.User{}, false
 	}
-	ok, err := s.checkPassword(ctx, a, []byte(password))
+	ok, err := s.checkSecret(ctx, &a, user, password)
 	if err != nil {
-		s.fail(w, r, err) // the attempt stays counted
+		if ok { // the password was right, or the directory could not say: not a guess
+			s.signinSucceeded(context.WithoutCancel(ctx), a, res.Attempt)
+		}
+		s.fail(w, r, err) // else the attempt stays counted
 		return records.User{}, false
 	}
 	if !ok {
@@ -150,6 +154,22 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, u records.Us
 	}
 	infoOf(r).device = d.ID
 	writeJSON(w, http.StatusOK, signinResponse{Token: token, DeviceID: d.ID, ServerTime: s.o.Now().UnixNano()})
+}
+
+// checkSecret checks the attempt's password: the directory's for a
+// directory account or a name no local account has (when a directory is
+// configured), else the local hash. After a directory sign-in the attempt
+// names the account it signed in to. ok with an error: the password was
+// right (or not checked) but the sign-in is refused.
+func (s *Server) checkSecret(ctx context.Context, a *signinAttempt, typed, password string) (bool, error) {
+	if !s.usesDirectory(*a) {
+		return s.checkPassword(ctx, *a, []byte(password))
+	}
+	u, ok, err := s.directorySignin(ctx, strings.TrimSpace(typed), password)
+	if ok && err == nil {
+		a.user, a.exists, a.name, a.logName = u, true, u.Name, u.Name
+	}
+	return ok, err
 }
 
 // checkPassword checks the password of the attempt's user; an unknown user

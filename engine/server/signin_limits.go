@@ -79,6 +79,9 @@ func (s *Server) signinLimits(ctx context.Context, a signinAttempt) ([]records.S
 	if err != nil {
 		return nil, err
 	}
+	if s.usesDirectory(a) {
+		limits[limitAccount].Max = min(limits[limitAccount].Max, directoryFailures)
+	}
 	if known && a.exists {
 		limits[limitAccount].Max = 0
 	}

@@ -143,6 +143,18 @@ var migrations = [][]string{
 		`ALTER TABLE audit ADD COLUMN bucket TEXT NOT NULL DEFAULT ''`,
 		`CREATE UNIQUE INDEX audit_bucket ON audit(bucket) WHERE bucket <> ''`,
 	},
+	// 6: accounts from the organisation's directory (records/users.go):
+	// where an account comes from (local, ldap, oidc), the directory's
+	// permanent identity of its person (entryUUID/objectGUID, or issuer and
+	// subject), and whether the directory sync disabled it (so the sync
+	// enables it again when the person is back, never one an administrator
+	// disabled).
+	{
+		`ALTER TABLE users ADD COLUMN source TEXT NOT NULL DEFAULT 'local'`,
+		`ALTER TABLE users ADD COLUMN external_id TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE users ADD COLUMN sync_disabled INTEGER NOT NULL DEFAULT 0`,
+		`CREATE UNIQUE INDEX users_external ON users(source, external_id) WHERE external_id <> ''`,
+	},
 }
 
 // SchemaVersion is the schema this code writes.

@@ -40,7 +40,21 @@ type User struct {
 	Used         int64 // bytes of all the user's objects, trash included
 	Devices      int   // devices not retired (filled by User and Users)
 	Created      time.Time
+	// Source is where the account comes from: SourceLocal (a password
+	// kept here), SourceLDAP or SourceOIDC (the organisation's directory
+	// or sign-on decides); ExternalID is its person's permanent identity
+	// there. SyncDisabled: the directory sync disabled it.
+	Source       string
+	ExternalID   string
+	SyncDisabled bool
 }
+
+// Where accounts come from (User.Source).
+const (
+	SourceLocal = "local"
+	SourceLDAP  = "ldap"
+	SourceOIDC  = "oidc"
+)
 
 // UserChange lists what UpdateUser changes; nil fields stay as they are.
 type UserChange struct {
@@ -49,6 +63,10 @@ type UserChange struct {
 	MaxDevices   *int
 	Disabled     *bool
 	Admin        *bool
+	// Name renames the account (a directory account whose person was
+	// renamed there); SyncDisabled records who disabled it.
+	Name         *string
+	SyncDisabled *bool
 }
 
 // Device is one computer of a user; it owns one archive.
@@ -141,6 +159,8 @@ type Users interface {
 	Users(ctx context.Context) ([]User, error)
 	// UpdateUser changes an account.
 	UpdateUser(ctx context.Context, name string, c UserChange) error
+	// UserByExternal finds a directory account by its person's identity.
+	UserByExternal(ctx context.Context, source, externalID string) (User, error)
 }
 
 // Devices is the users' computers.

@@ -56,6 +56,7 @@ var suite = []struct {
 	{"WebAuditEscrow", testWebAuditEscrow},
 	{"Copy", testCopy},
 	{"TokenRevocation", testTokenRevocation},
+	{"DirectoryAccounts", testDirectoryAccounts},
 }
 
 func TestRecords(t *testing.T) {

@@ -9,14 +9,15 @@ import (
 )
 
 const userColumns = `u.id, u.name, u.password, u.admin, u.disabled, u.quota, u.max_devices, u.used, u.created,
-	(SELECT COUNT(*) FROM devices d WHERE d.user_id = u.id AND d.retired = 0)`
+	(SELECT COUNT(*) FROM devices d WHERE d.user_id = u.id AND d.retired = 0), u.source, u.external_id, u.sync_disabled`
 
 func scanUser(sc interface{ Scan(...any) error }) (User, error) {
 	var u User
-	var admin, disabled int
+	var admin, disabled, syncDisabled int
 	var created int64
-	err := sc.Scan(&u.ID, &u.Name, &u.PasswordHash, &admin, &disabled, &u.Quota, &u.MaxDevices, &u.Used, &created, &u.Devices)
-	u.Admin, u.Disabled, u.Created = admin != 0, disabled != 0, fromNS(created)
+	err := sc.Scan(&u.ID, &u.Name, &u.PasswordHash, &admin, &disabled, &u.Quota, &u.MaxDevices, &u.Used, &created, &u.Devices,
+		&u.Source, &u.ExternalID, &syncDisabled)
+	u.Admin, u.Disabled, u.Created, u.SyncDisabled = admin != 0, disabled != 0, fromNS(created), syncDisabled != 0
 	return u, err
 }
 
@@ -31,9 +32,14 @@ func (s *SQL) AddUser(ctx context.Context, u User) (User, error) {
 	if u.Created.IsZero() {
 		u.Created = time.Now()
 	}
-	err := s.queryRow(ctx, `INSERT INTO users (name, password, admin, disabled, quota, max_devices, used, created)
-		VALUES (?, ?, ?, ?, ?, ?, 0, ?) RETURNING id`,
-		u.Name, u.PasswordHash, boolInt(u.Admin), boolInt(u.Disabled), u.Quota, u.MaxDevices, ns(u.Created)).Scan(&u.ID)
+	if u.Source == "" {
+		u.Source = SourceLocal
+	}
+	err := s.queryRow(ctx, `INSERT INTO users (name, password, admin, disabled, quota, max_devices, used, created,
+		source, external_id, sync_disabled)
+		VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) RETURNING id`,
+		u.Name, u.PasswordHash, boolInt(u.Admin), boolInt(u.Disabled), u.Quota, u.MaxDevices, ns(u.Created),
+		u.Source, u.ExternalID, boolInt(u.SyncDisabled)).Scan(&u.ID)
 	if s.dialect.isUnique(err) {
 		return u, fmt.Errorf("user %s %w", u.Name, ErrExists)
 	}
@@ -96,6 +102,12 @@ func (s *SQL) UpdateUser(ctx context.Context, name string, c UserChange) error {
 	if c.Admin != nil {
 		add("admin", boolInt(*c.Admin))
 	}
+	if c.Name != nil {
+		add("name", *c.Name)
+	}
+	if c.SyncDisabled != nil {
+		add("sync_disabled", boolInt(*c.SyncDisabled))
+	}
 	if len(sets) == 0 {
 		return nil
 	}
@@ -104,6 +116,9 @@ func (s *SQL) UpdateUser(ctx context.Context, name string, c UserChange) error {
 		q += ", " + s
 	}
 	res, err := s.exec(ctx, q+" WHERE name = ?", append(args, name)...)
+	if s.dialect.isUnique(err) {
+		return fmt.Errorf("rename user %s: %w", name, ErrExists)
+	}
 	if err != nil {
 		return fmt.Errorf("update user %s: %w", name, err)
 	}
@@ -111,4 +126,17 @@ func (s *SQL) UpdateUser(ctx context.Context, name string, c UserChange) error {
 		return fmt.Errorf("no user %s: %w", name, ErrNotFound)
 	}
 	return nil
+}
+
+// UserByExternal implements Users.
+func (s *SQL) UserByExternal(ctx context.Context, source, externalID string) (User, error) {
+	u, err := scanUser(s.queryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.source = ? AND u.external_id = ?`,
+		source, externalID))
+	if errors.Is(err, sql.ErrNoRows) || externalID == "" {
+		return User{}, fmt.Errorf("no %s account for %s: %w", source, externalID, ErrNotFound)
+	}
+	if err != nil {
+		return u, fmt.Errorf("read the %s account of %s: %w", source, externalID, err)
+	}
+	return u, nil
 }
