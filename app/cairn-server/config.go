@@ -1,16 +1,20 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/cairnbackup/cairn/engine/server"
 	"github.com/cairnbackup/cairn/engine/server/config"
 	"github.com/cairnbackup/cairn/engine/server/ldapdir"
+	"github.com/cairnbackup/cairn/engine/server/oidcrp"
+	"github.com/cairnbackup/cairn/engine/server/ssobroker"
 )
 
 // applyConfig reads the configuration file (--config, or
 // CAIRN_SERVER_CONFIG) into the server's options: the organisation's
-// directory. "" leaves them as they are.
+// directory and its single sign-on. "" leaves them as they are.
 func applyConfig(e *env, path string, o *server.Options) error {
 	if path == "" {
 		path = e.getenv("CAIRN_SERVER_CONFIG")
@@ -30,7 +34,14 @@ func applyConfig(e *env, path string, o *server.Options) error {
 		o.Directory = dir
 	}
 	if f.OIDC != nil {
-		return fmt.Errorf("%s: [oidc] single sign-on is not wired into serve yet (docs/SSO.md); remove the section for now", path)
+		cfg, base := *f.OIDC, f.Server.URL
+		newRP := func(ctx context.Context) (*oidcrp.RP, error) {
+			return oidcrp.New(ctx, cfg, ssobroker.CallbackURL(base), nil)
+		}
+		o.SSO = func(accounts ssobroker.Accounts) http.Handler {
+			return ssobroker.NewLazy(newRP, ssobroker.Options{Accounts: accounts, BaseURL: base,
+				ClientAddr: server.ClientAddr, Log: o.Logger})
+		}
 	}
 	if f.Keys != nil {
 		return fmt.Errorf("%s: [keys] organisation-held keys are not available yet; remove the section for now", path)

@@ -17,6 +17,7 @@ import (
 	"github.com/cairnbackup/cairn/engine/server/ldapdir"
 	"github.com/cairnbackup/cairn/engine/server/passhash"
 	"github.com/cairnbackup/cairn/engine/server/records"
+	"github.com/cairnbackup/cairn/engine/server/ssobroker"
 	"github.com/cairnbackup/cairn/engine/server/vault"
 )
 
@@ -126,6 +127,11 @@ type Options struct {
 	// sign-in and follow the directory (directory.go); Serve syncs it at
 	// its interval.
 	Directory *ldapdir.Directory
+
+	// SSO, when set, makes the single sign-on broker (package ssobroker)
+	// over the server's accounts; its routes (ssobroker.Routes) are served
+	// without a token.
+	SSO func(accounts ssobroker.Accounts) http.Handler
 
 	// Web, when set, serves the browser pages (package server/web) under
 	// /web/, and / sends browsers there. It is given the API's password
@@ -248,6 +254,12 @@ func (s *Server) routes() *http.ServeMux {
 		m.HandleFunc(p, s.methodNotAllowed)
 	}
 	s.escrowRoutes(m)
+	if s.o.SSO != nil {
+		h := s.o.SSO(ssoAccounts{s})
+		for _, p := range ssobroker.Routes {
+			m.Handle(p, h)
+		}
+	}
 	if s.o.Web != nil {
 		m.Handle("/web/", s.o.Web(s.checkSignin))
 		m.Handle("GET /{$}", http.RedirectHandler("/web/", http.StatusSeeOther))

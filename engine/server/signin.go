@@ -117,19 +117,29 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request, user, password
 }
 
 func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, u records.User, req signinRequest) {
-	ctx := r.Context()
+	out, err := s.newDeviceToken(r.Context(), u, req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	infoOf(r).device = out.DeviceID
+	writeJSON(w, http.StatusOK, out)
+}
+
+// newDeviceToken registers the computer as one of the user's devices (or
+// finds it, or has it take over one with req.Adopt) and issues its token:
+// what every way of signing in ends with. Refusals are *apiError.
+func (s *Server) newDeviceToken(ctx context.Context, u records.User, req signinRequest) (signinResponse, error) {
 	var d records.Device
 	var err error
 	if req.Adopt != "" {
 		d, err = s.rec.AdoptDevice(ctx, u.ID, req.Adopt, req.Device, req.OS, s.o.Now())
 		switch {
 		case isNotFound(err):
-			s.fail(w, r, errNoDevice)
-			return
+			return signinResponse{}, errNoDevice
 		case errors.Is(err, records.ErrExists):
-			s.fail(w, r, &apiError{http.StatusConflict, "name_taken", fmt.Sprintf(
-				"another of your devices is called %q; give this computer another name", req.Device)})
-			return
+			return signinResponse{}, &apiError{http.StatusConflict, "name_taken", fmt.Sprintf(
+				"another of your devices is called %q; give this computer another name", req.Device)}
 		case err == nil:
 			s.log.Info("device adopted by a new computer", "user", u.Name, "device", d.ID, "name", d.Name)
 		}
@@ -139,21 +149,17 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, u records.Us
 	if errors.Is(err, records.ErrDeviceLimit) {
 		s.log.Warn(fmt.Sprintf("%s has %d devices already; retire one with 'cairn-server device retire ID' to let %q in",
 			u.Name, u.MaxDevices, req.Device), "user", u.Name)
-		s.fail(w, r, &apiError{http.StatusForbidden, "device_limit", fmt.Sprintf(
-			"%s has %d devices already, the most this account may have; ask the server's administrator to retire one", u.Name, u.MaxDevices)})
-		return
+		return signinResponse{}, &apiError{http.StatusForbidden, "device_limit", fmt.Sprintf(
+			"%s has %d devices already, the most this account may have; ask the server's administrator to retire one", u.Name, u.MaxDevices)}
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return signinResponse{}, err
 	}
 	token, hash := newToken()
 	if err := s.rec.AddToken(ctx, records.Token{Hash: hash, UserID: u.ID, DeviceID: d.ID}, s.o.Now()); err != nil {
-		s.fail(w, r, err)
-		return
+		return signinResponse{}, err
 	}
-	infoOf(r).device = d.ID
-	writeJSON(w, http.StatusOK, signinResponse{Token: token, DeviceID: d.ID, ServerTime: s.o.Now().UnixNano()})
+	return signinResponse{Token: token, DeviceID: d.ID, ServerTime: s.o.Now().UnixNano()}, nil
 }
 
 // checkSecret checks the attempt's password: the directory's for a

@@ -20,9 +20,18 @@ import (
 
 // File is the configuration file; a section left out is nil.
 type File struct {
-	LDAP *ldapdir.Config `toml:"ldap"`
-	OIDC *oidcrp.Config  `toml:"oidc"`
-	Keys *Keys           `toml:"keys"`
+	Server *Server         `toml:"server"`
+	LDAP   *ldapdir.Config `toml:"ldap"`
+	OIDC   *oidcrp.Config  `toml:"oidc"`
+	Keys   *Keys           `toml:"keys"`
+}
+
+// Server is the [server] section.
+type Server struct {
+	// URL is the address people's browsers and the identity provider
+	// reach this server at (https://backup.example.org:8443): single
+	// sign-on's redirect URI is URL/sso/callback.
+	URL string `toml:"url"`
 }
 
 // Keys is the [keys] section.
@@ -64,6 +73,10 @@ func Parse(name, text string) (*File, error) {
 	}
 	if f.OIDC != nil {
 		errs = append(errs, f.OIDC.Check())
+		if f.Server == nil || !strings.HasPrefix(f.Server.URL, "https://") {
+			errs = append(errs, errors.New("[oidc] needs [server] url = \"https://…\": the address browsers reach this server at "+
+				"(the identity provider sends people back to URL/sso/callback)"))
+		}
 	}
 	if f.Keys != nil && f.Keys.KEKFile == "" {
 		errs = append(errs, errors.New("[keys] kek_file is missing"))

@@ -22,6 +22,9 @@ func TestTheDocumentedExampleLoads(t *testing.T) {
 	}
 	bindPW, secret := write("ldap-bind.pw", "s3cret\n"), write("oidc.secret", "client-secret\n")
 	text := `
+[server]
+url = "https://backup.example.org:8443"
+
 [ldap]
 url = "ldaps://dc.example.org"
 ca_file = ""
@@ -71,6 +74,7 @@ func TestMistakesAreNamed(t *testing.T) {
 		"plain ldap":      {"[ldap]\nurl = \"ldap://dc\"\nuser_base = \"o=x\"\n", "start_tls"},
 		"bad duration":    {"[ldap]\nurl = \"ldaps://dc\"\nuser_base = \"o=x\"\nsync_interval = \"soon\"\n", "duration"},
 		"no issuer":       {"[oidc]\nclient_id = \"c\"\n", "issuer"},
+		"no server url":   {"[oidc]\nissuer = \"https://login.example.org\"\nclient_id = \"c\"\n", "[server] url"},
 		"not toml":        {"[ldap\n", "cairn.toml"},
 		"empty kek":       {"[keys]\n", "kek_file"},
 	} {
