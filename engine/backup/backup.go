@@ -114,6 +114,10 @@ func (p *pass) fail(path string, err error) { p.report(&p.res.errors, path, err)
 // warn reports a file recorded with a warning.
 func (p *pass) warn(path string, err error) { p.report(&p.res.warnings, path, err) }
 
+// note records an entry left out by design in the pass's report; the
+// FileError hook is not called: nothing went wrong.
+func (p *pass) note(path string, why error) { p.res.notes.Add(engine.FileError{Path: path, Err: why}) }
+
 func (p *pass) report(to *engine.Problems, path string, err error) {
 	fe := engine.FileError{Path: path, Err: err}
 	to.Add(fe)
@@ -135,7 +139,7 @@ func (p *pass) recordedTime(prev int64) int64 {
 
 // resultAcc accumulates a Result from many goroutines.
 type resultAcc struct {
-	errors, warnings               engine.Problems
+	errors, warnings, notes        engine.Problems
 	seen, news, changed, unchanged atomic.Int64
 	deleted, dirs, versions        atomic.Int64
 	chunksStored, chunksDeduped    atomic.Int64
@@ -148,7 +152,7 @@ func (p *pass) result() Result {
 		Deleted: a.deleted.Load(), Dirs: a.dirs.Load(), Versions: a.versions.Load(),
 		BytesRead: p.prog.bytesRead.Load(), BytesStored: p.packer.Stored(),
 		ChunksStored: a.chunksStored.Load(), ChunksDeduped: a.chunksDeduped.Load(),
-		Errors: a.errors.List(), Warnings: a.warnings.List(),
+		Errors: a.errors.List(), Warnings: a.warnings.List(), Notes: a.notes.List(),
 		Took: p.opts.Now().Sub(p.start),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/fs"
 
 	"github.com/cairnbackup/cairn/engine/selection"
 )
@@ -63,6 +64,10 @@ type Options struct {
 	// afterRead is called (tests only) after each read of a file, before it
 	// is checked for changes.
 	afterRead func(path string, attempt int)
+	// describe (tests only) rewrites what the file system said of an
+	// entry: it stands for what Windows or macOS say of their placeholders
+	// and reparse points, which do not exist where the tests run.
+	describe func(path string, info fs.Info) fs.Info
 }
 
 func (o *Options) applyDefaults(maxChunk int) {
@@ -126,4 +131,7 @@ type Result struct {
 	Errors        []engine.FileError // could not be read: not safe
 	Warnings      []engine.FileError // recorded, but possibly not a consistent copy
 	Took          time.Duration
+	// Notes are entries left out by design, each saying why (fs.Info's
+	// NotBackedUp: a cloud-only file, a Windows junction): not errors.
+	Notes []engine.FileError
 }

@@ -100,6 +100,12 @@ func (p *pass) skipped(pathname string, isDir bool) bool {
 func (p *pass) visit(pathname string, parent *fs.Dir, name string, info fs.Info, prev index.Stat, had bool) error {
 	p.res.seen.Add(1)
 	p.prog.seen.Add(1)
+	if p.opts.describe != nil {
+		info = p.opts.describe(pathname, info)
+	}
+	if info.NotBackedUp != nil {
+		return p.leaveOut(pathname, info, prev, had)
+	}
 	if had && prev.Type != info.Type && prev.Type == engine.TypeDir {
 		// A folder replaced by a file: its former contents are gone.
 		if err := p.deleteTree(pathname, true); err != nil {
@@ -153,6 +159,18 @@ func (p *pass) visit(pathname string, parent *fs.Dir, name string, info fs.Info,
 		}
 		return p.send(p.metaVersion(pathname, info, prev.Recorded, ""))
 	}
+}
+
+// leaveOut notes an entry left out by design (fs.Info.NotBackedUp). A
+// version recorded earlier stays current when it is the same kind of entry
+// (a file since made cloud-only still has that content); one of another
+// kind (a junction an older Cairn recorded as a FIFO) is marked deleted.
+func (p *pass) leaveOut(pathname string, info fs.Info, prev index.Stat, had bool) error {
+	p.note(pathname, info.NotBackedUp)
+	if had && prev.Type != info.Type {
+		return p.deleteTree(pathname, false)
+	}
+	return nil
 }
 
 func (p *pass) queueFile(j *fileJob) error {

@@ -2,22 +2,27 @@ package device
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"runtime"
 
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/index"
 	"github.com/cairnbackup/cairn/engine/restore"
+	"github.com/cairnbackup/cairn/engine/selection"
 )
 
 // ArchivePath turns a path typed by a person (relative to the current
-// folder, with OS separators) into the archive's form.
+// folder, with OS separators) into the archive's form. On Windows a drive
+// alone ("C:") is the drive's root, and "/C:/x" is already the archive's
+// form.
 func ArchivePath(p string) (string, error) {
-	if len(p) > 0 && p[0] == '/' {
-		return filepath.ToSlash(filepath.Clean(p)), nil
+	if a, ok := selection.ArchivePath(runtime.GOOS, p); ok {
+		return a, nil
 	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("find the full path of %s: %w", p, err)
 	}
 	return toSlash(abs), nil
 }

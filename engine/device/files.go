@@ -3,6 +3,7 @@ package device
 import (
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"slices"
 
 	"github.com/cairnbackup/cairn/engine/config"
@@ -13,11 +14,11 @@ import (
 func (d *Device) AddFiles(paths ...string) error {
 	return d.update(func(c *config.Config) error {
 		for _, p := range paths {
-			abs, err := filepath.Abs(p)
+			abs, err := ArchivePath(p) // "C:" is the drive, not its current folder
 			if err != nil {
 				return err
 			}
-			if abs = toSlash(abs); !slices.Contains(c.Selection.Include, abs) {
+			if !slices.Contains(c.Selection.Include, abs) {
 				c.Selection.Include = append(c.Selection.Include, abs)
 			}
 		}
@@ -29,11 +30,11 @@ func (d *Device) AddFiles(paths ...string) error {
 func (d *Device) RemoveFiles(paths ...string) error {
 	return d.update(func(c *config.Config) error {
 		for _, p := range paths {
-			abs, err := filepath.Abs(p)
+			abs, err := ArchivePath(p)
 			if err != nil {
 				return err
 			}
-			c.Selection.Include = slices.DeleteFunc(c.Selection.Include, func(s string) bool { return s == toSlash(abs) })
+			c.Selection.Include = slices.DeleteFunc(c.Selection.Include, func(s string) bool { return s == abs })
 		}
 		return nil
 	})
@@ -86,10 +87,12 @@ func (d *Device) SetSelection(s selection.Selection) error {
 	})
 }
 
+// toSlash turns an absolute path of this system into the archive's form
+// (selection.ArchivePath: "/C:/Users/ana" for `C:\Users\ana`); anything
+// else only gets "/" separators.
 func toSlash(p string) string {
-	p = filepath.ToSlash(p)
-	if vol := filepath.VolumeName(p); vol != "" {
-		return "/" + p
+	if a, ok := selection.ArchivePath(runtime.GOOS, p); ok {
+		return a
 	}
-	return p
+	return filepath.ToSlash(p)
 }

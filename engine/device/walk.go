@@ -9,13 +9,15 @@ import (
 )
 
 // walkSelected visits everything under root that the matcher does not
-// exclude, without following symlinks; unreadable folders are skipped.
+// exclude, without following symlinks; unreadable folders are skipped, and
+// so is what a backup leaves out by design (fs.Info.NotBackedUp: cloud-only
+// files, Windows junctions), which would otherwise count in the size.
 func walkSelected(ctx context.Context, root string, m *selection.Matcher, visit func(isDir bool, size int64)) error {
 	info, err := fs.Stat(root)
 	if err != nil {
 		return err
 	}
-	if m.Excluded(root, info.Type == engine.TypeDir) {
+	if info.NotBackedUp != nil || m.Excluded(root, info.Type == engine.TypeDir) {
 		return nil // as a backup does: exclusions win over an included root
 	}
 	if info.Type != engine.TypeDir {
@@ -45,7 +47,7 @@ func walkDir(ctx context.Context, d *fs.Dir, path string, m *selection.Matcher, 
 			child = "/" + n
 		}
 		info, err := d.Lstat(n)
-		if err != nil {
+		if err != nil || info.NotBackedUp != nil {
 			continue
 		}
 		isDir := info.Type == engine.TypeDir

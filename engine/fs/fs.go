@@ -23,6 +23,10 @@ type Info struct {
 	UID     uint32
 	GID     uint32
 	Rdev    uint64
+	// NotBackedUp, when not nil, says why the entry is left out by design
+	// (it wraps ErrNotBackedUp): a cloud-only file, a Windows junction.
+	// The pass notes it in its report and neither reads nor records it.
+	NotBackedUp error
 }
 
 // LinkID returns a non-zero identity shared by all hard links to the same

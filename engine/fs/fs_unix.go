@@ -150,6 +150,7 @@ func infoOf(st *unix.Stat_t) Info {
 	case unix.S_IFBLK:
 		i.Type, i.Size = engine.TypeBlockDevice, 0
 	}
+	i.NotBackedUp = placeholderNote(i.Type, st)
 	return i
 }
 

@@ -4,28 +4,25 @@ package fs
 
 import (
 	"errors"
+	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
 
 	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/selection"
 )
 
 // On Windows Cairn's paths are "/C:/Users/ana/…". This first version goes
 // through paths rather than handles: no inode or change time (an unchanged
-// file is recognised by size and modification time), and reparse points are
-// recorded as symlinks and never followed. The installers issue brings the
-// handle-based version.
+// file is recognised by size and modification time). Reparse points are
+// never followed; windowsEntry decides from their tag what each is.
 
-// osPath turns "/C:/Users/ana" into `C:\Users\ana`.
-func osPath(p string) string {
-	if len(p) >= 3 && p[0] == '/' && p[2] == ':' {
-		p = p[1:]
-	}
-	return filepath.FromSlash(p)
-}
+// osPath turns "/C:/Users/ana" into `C:\Users\ana`, "/C:" into the
+// drive's root `C:\` and "/UNC/server/share/x" into `\\server\share\x`
+// (selection.OSPath, tested on every system).
+func osPath(p string) string { return selection.OSPath("windows", p) }
 
 // Dir is an open folder.
 type Dir struct{ path string }
@@ -128,7 +125,7 @@ func Stat(path string) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
-	return infoOf(st), nil
+	return infoOf(osPath(path), st, true), nil
 }
 
 // Fstat describes an open file.
@@ -137,7 +134,7 @@ func Fstat(f *os.File) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
-	return infoOf(st), nil
+	return infoOf(f.Name(), st, true), nil
 }
 
 // Futimens sets the modification time of an open file.
@@ -148,20 +145,33 @@ func lstat(p string) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
-	return infoOf(st), nil
+	return infoOf(p, st, false), nil
 }
 
-func infoOf(st os.FileInfo) Info {
+// infoOf describes the entry at the system path p. Its kind comes from
+// its attributes and reparse tag (windowsEntry), not from Go's mode, which
+// calls most reparse points irregular. followed says st describes what a
+// link at p points to (os.Stat): a link's own tag is then ignored.
+func infoOf(p string, st os.FileInfo, followed bool) Info {
 	i := Info{Size: st.Size(), ModTime: st.ModTime().UnixNano(), Mode: uint32(st.Mode().Perm()), Nlink: 1}
-	switch m := st.Mode(); {
-	case m&os.ModeSymlink != 0:
-		i.Type = engine.TypeSymlink
-	case m.IsDir():
-		i.Type, i.Size = engine.TypeDir, 0
-	case m.IsRegular():
-		i.Type = engine.TypeRegular
-	default:
-		i.Type, i.Size = engine.TypeFIFO, 0
+	var attrs, tag uint32
+	if d, ok := st.Sys().(*syscall.Win32FileAttributeData); ok {
+		attrs = d.FileAttributes
+	}
+	if attrs&winAttrReparsePoint != 0 {
+		var err error
+		if tag, err = reparseTag(p); err != nil {
+			i.Type = engine.TypeRegular
+			i.NotBackedUp = fmt.Errorf("a special Windows file whose kind could not be read (%v): %w", err, ErrNotBackedUp)
+			return i
+		}
+		if followed && tag&winTagNameSurrogate != 0 {
+			attrs, tag = attrs&^winAttrReparsePoint, 0
+		}
+	}
+	i.Type, i.NotBackedUp = windowsEntry(attrs, tag)
+	if i.Type == engine.TypeDir {
+		i.Size = 0
 	}
 	return i
 }

@@ -11,13 +11,11 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -96,7 +94,7 @@ func StopPostgres() {
 		return
 	}
 	c.admin.Close()
-	c.cmd.Process.Signal(syscall.SIGINT) // "fast" shutdown: ends sessions, checkpoints, exits
+	pgInterrupt(c.cmd.Process) // "fast" shutdown: ends sessions, checkpoints, exits
 	select {
 	case <-c.done:
 	case <-time.After(30 * time.Second):
@@ -137,21 +135,6 @@ func pgMajor(binDir string) int {
 	return n
 }
 
-// pgCredential is who the server runs as: PostgreSQL refuses to run as
-// root, so root runs it as the postgres user the Debian package makes.
-func pgCredential() (*syscall.Credential, int, int, error) {
-	if os.Geteuid() != 0 {
-		return nil, -1, -1, nil
-	}
-	u, err := user.Lookup("postgres")
-	if err != nil {
-		return nil, 0, 0, fmt.Errorf("running as root, PostgreSQL needs the postgres user (package postgresql makes it): %w", err)
-	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), NoSetGroups: true}, uid, gid, nil
-}
-
 func pgStartCluster() *postgresCluster {
 	c := &postgresCluster{log: &pgLog{}, done: make(chan struct{})}
 	c.err = c.start()
@@ -180,7 +163,7 @@ func (c *postgresCluster) start() error {
 	data := filepath.Join(c.dir, "data")
 	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust",
 		"-E", "UTF8", "--locale=C", "--no-sync")
-	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	initdb.SysProcAttr = pgProcAttr(cred, false)
 	initdb.Dir = c.dir
 	if out, err := initdb.CombinedOutput(); err != nil {
 		return fmt.Errorf("initdb: %v\n%s", err, out)
@@ -196,8 +179,8 @@ func (c *postgresCluster) start() error {
 	c.cmd.Dir = c.dir
 	c.cmd.Stdout, c.cmd.Stderr = c.log, c.log
 	// Should the test binary die without StopPostgres, the kernel stops
-	// the server (a fast shutdown); the next run removes the folder.
-	c.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGINT}
+	// the server where it can (Linux); the next run removes the folder.
+	c.cmd.SysProcAttr = pgProcAttr(cred, true)
 	if err := c.cmd.Start(); err != nil {
 		return fmt.Errorf("start postgres: %w", err)
 	}
@@ -256,7 +239,7 @@ func pgRemoveStale() {
 		if err != nil || pid == os.Getpid() {
 			continue
 		}
-		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+		if !processAlive(pid) {
 			os.RemoveAll(d)
 		}
 	}

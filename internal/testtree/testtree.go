@@ -1,5 +1,3 @@
-//go:build unix
-
 // Package testtree builds file trees for tests and compares them, including
 // modes, modification times, symlinks, hard links and special files.
 package testtree
@@ -14,7 +12,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -63,7 +60,7 @@ func Write(t testing.TB, root string, nodes map[string]Node) {
 		case n.HardLink != "":
 			err = os.Link(filepath.Join(root, filepath.FromSlash(n.HardLink)), full)
 		case n.FIFO:
-			err = syscall.Mkfifo(full, 0o644)
+			err = mkfifo(t, full)
 		default:
 			data := []byte(n.Data)
 			if n.Random > 0 {
@@ -134,7 +131,7 @@ type State struct {
 func Snapshot(t testing.TB, root string) map[string]State {
 	t.Helper()
 	out := map[string]State{}
-	inodes := map[uint64]string{}
+	firsts := map[fileID]string{} // hard-linked files: the first path of each
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -148,7 +145,6 @@ func Snapshot(t testing.TB, root string) map[string]State {
 		if err != nil {
 			return err
 		}
-		st := info.Sys().(*syscall.Stat_t)
 		s := State{Mode: info.Mode().Perm(), MTime: info.ModTime().UnixNano()}
 		switch {
 		case info.Mode().IsRegular():
@@ -159,11 +155,15 @@ func Snapshot(t testing.TB, root string) map[string]State {
 			}
 			h := sha256.Sum256(data)
 			s.Hash = hex.EncodeToString(h[:8])
-			if st.Nlink > 1 {
-				if first, ok := inodes[st.Ino]; ok {
+			id, linked, err := hardLinkID(p, info)
+			if err != nil {
+				return err
+			}
+			if linked {
+				if first, ok := firsts[id]; ok {
 					s.Link = first
 				} else {
-					inodes[st.Ino] = rel
+					firsts[id] = rel
 				}
 			}
 		case info.IsDir():

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -15,12 +16,14 @@ import (
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/index"
 	"github.com/cairnbackup/cairn/engine/restore"
+	"github.com/cairnbackup/cairn/engine/selection"
 	"github.com/cairnbackup/cairn/ui/words"
 )
 
-// job is one restore in the Downloads list.
+// job is one restore in the list of restores.
 type job struct {
 	title  string
+	to     string // the list's title when it holds this job's place only
 	dest   string
 	opts   restore.Options // without the hooks, which the queue adds
 	folder string          // what "Open folder" opens (OS path)
@@ -40,7 +43,7 @@ const (
 
 // newJob makes a restore of paths as of view with the chosen options.
 func (s *Screen) newJob(title string, paths []string, view index.View) *job {
-	j := &job{title: title, dest: s.dest, opts: s.panel.options(paths, view)}
+	j := &job{title: title, dest: s.dest, opts: s.panel.options(paths, view), to: s.panel.listTitle()}
 	j.folder = j.opts.To
 	if j.folder == "" {
 		j.folder = osPath(commonDir(paths))
@@ -88,14 +91,9 @@ func commonDir(paths []string) string {
 	return dir
 }
 
-// osPath turns an archive path into the system's form ("/C:/x" → `C:\x`
-// on Windows).
-func osPath(p string) string {
-	if len(p) >= 3 && p[0] == '/' && p[2] == ':' {
-		p = p[1:]
-	}
-	return filepath.FromSlash(p)
-}
+// osPath turns an archive path into the system's form ("/C:/x" → `C:\x`,
+// "/C:" → `C:\` on Windows).
+func osPath(p string) string { return selection.OSPath(runtime.GOOS, p) }
 
 // throttle lets through at most one call per period (progress updates).
 type throttle struct {

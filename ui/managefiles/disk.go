@@ -5,10 +5,11 @@ import (
 	"context"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
+
+	"github.com/cairnbackup/cairn/engine/selection"
 )
 
 // entry is one thing a folder holds, as the tree shows it.
@@ -91,13 +92,6 @@ func rootPath(name string) string {
 	return "/" + name
 }
 
-// osPath turns a selection path into the system's ("/C:/Users" → `C:\Users`).
-func osPath(p string) string {
-	if runtime.GOOS == "windows" {
-		p = strings.TrimPrefix(p, "/")
-		if len(p) == 2 && p[1] == ':' {
-			p += "/"
-		}
-	}
-	return filepath.FromSlash(p)
-}
+// osPath turns a selection path into the system's ("/C:/Users" → `C:\Users`,
+// "/C:" → `C:\`, "/UNC/server/share" → `\\server\share\`).
+func osPath(p string) string { return selection.OSPath(runtime.GOOS, p) }
