@@ -151,7 +151,7 @@ func (rd *reader) attempt(job *fileJob, n int) (again bool, err error) {
 	a := &attempt{job: job, info: before}
 	a.sizePages(before.Size, p.r.Chunker().Params().Min)
 	a.refs.Store(1)
-	total, readErr := rd.cut(a, f, before.Size)
+	total, readErr := rd.cut(a, fileReader(f, before.Size), before.Size)
 	if readErr != nil {
 		a.discard = true
 		p.releaseAttempt(a)

@@ -21,8 +21,10 @@ type chunkTask struct {
 func (p *pass) work() error {
 	w := p.r.NewWorker()
 	var plain, sealed []byte
+	zeros := zeroChunks{}
+	sum := func(b []byte) engine.ChunkID { return engine.ChunkID(w.IDs.Sum(b)) }
 	for t := range p.chunks {
-		id := engine.ChunkID(w.IDs.Sum(t.data))
+		id := zeros.id(t.data, sum)
 		*t.slot = id
 		waiting, err := p.flights.claim(p, id, t.a)
 		if err != nil {

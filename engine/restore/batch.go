@@ -32,6 +32,7 @@ type fileTask struct {
 	replace   bool // replaces an existing file: make it durable before the rename
 	remaining atomic.Int32
 	failed    atomic.Bool
+	holes     atomic.Bool // parts were left as holes: the size is set at the end
 	create    sync.Once
 	createErr error
 }

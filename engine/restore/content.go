@@ -299,7 +299,10 @@ func (w *packWorker) write(f *fileTask, data []byte, off int64) error {
 		}
 		w.open[f] = fh
 	}
-	_, err := fh.WriteAt(data, off)
+	holes, err := writeSparse(fh, data, off)
+	if holes {
+		f.holes.Store(true)
+	}
 	return err
 }
 
@@ -351,7 +354,13 @@ func (w *packWorker) finish(f *fileTask, fh *os.File) {
 // finalize gives a written temporary file its metadata (through its open
 // handle, which it closes) and its name.
 func (rn *run) finalize(parent *fs.Dir, f *fileTask, fh *os.File) error {
-	err := rn.applyMetaFile(fh, &f.v)
+	var err error
+	if f.holes.Load() {
+		err = fh.Truncate(f.v.Size) // a hole at the end does not make the file longer
+	}
+	if err == nil {
+		err = rn.applyMetaFile(fh, &f.v)
+	}
 	if err == nil && f.replace {
 		err = fh.Sync() // replacing a good file: make the new one durable first
 	}

@@ -75,7 +75,13 @@ type Options struct {
 	// Rebase, with To empty, restores paths under Rebase.From to the same
 	// place under Rebase.To: an old computer's home folder into this one's
 	// (the replace-device wizard, across user names and systems).
-	Rebase   Rebase
+	Rebase Rebase
+	// Skip, when set, is asked about every archive path and leaves out
+	// those it returns true for; to leave out a folder, it must return true
+	// for what is inside too. The replace-device wizard uses it so that the
+	// old computer's Cairn files (configuration, autostart entry) never
+	// land on the running Cairn's.
+	Skip     func(archivePath string) bool
 	Conflict Conflict
 	Perms    Perms
 	// Workers read packs and write files in parallel. Default: one per core

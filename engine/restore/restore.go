@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 	"github.com/cairnbackup/cairn/engine/fs"
 	"github.com/cairnbackup/cairn/engine/index"
 	"github.com/cairnbackup/cairn/engine/repo"
+	"github.com/cairnbackup/cairn/engine/selection"
 )
 
 // run is the state of one restore.
@@ -69,6 +71,9 @@ func Run(ctx context.Context, r *repo.Repo, opts Options) (Result, error) {
 	defer stop()
 	rn.content = rn.startContent()
 	for _, p := range opts.Paths {
+		if rn.skip(p) {
+			continue
+		}
 		if err := rn.restorePath(p); err != nil {
 			rn.content.wait()
 			return rn.result(), err
@@ -127,8 +132,8 @@ func (rn *run) restorePath(src string) error {
 		}
 	}
 	err = ix.Tree(d, src, rn.opts.View, func(e index.Entry) error {
-		if e.Version.Path == src {
-			return nil // the top, handled above
+		if e.Version.Path == src || rn.skip(e.Version.Path) {
+			return nil // the top, handled above, or left out
 		}
 		if err := b.add(e); err != nil {
 			return err
@@ -143,6 +148,11 @@ func (rn *run) restorePath(src string) error {
 	}
 	b.close()
 	return err
+}
+
+// skip says whether Options.Skip leaves out archive path p.
+func (rn *run) skip(p string) bool {
+	return rn.opts.Skip != nil && rn.opts.Skip(p)
 }
 
 // fail reports a file that could not be restored.
@@ -279,11 +289,6 @@ func relUnder(p, top string) string {
 	return strings.TrimPrefix(p, top+"/")
 }
 
-// osPath turns an archive path into one the OS understands ("/C:/x" → "C:/x"
-// on Windows; unchanged elsewhere).
-func osPath(p string) string {
-	if len(p) >= 3 && p[0] == '/' && p[2] == ':' {
-		return p[1:]
-	}
-	return p
-}
+// osPath turns an archive path into one the OS understands ("/C:/x" → `C:\x`,
+// "/C:" → `C:\` on Windows; unchanged elsewhere).
+func osPath(p string) string { return selection.OSPath(runtime.GOOS, p) }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -19,6 +20,9 @@ type bench struct {
 	cfg     config
 	out     io.Writer // progress and tables
 	corpus  string
+	files   int      // bench-scale: the number of small files in the corpus; 0 for the standard corpus
+	steps   []stepID // the steps of this run, in order
+	oneFile string   // bench-scale: the corpus-relative path of the file that "Restore one file" restores
 	logs    string
 	tools   []*tool
 	results []*result // parallel to tools
@@ -37,8 +41,11 @@ type stepPlan struct {
 }
 
 func run(ctx context.Context, cfg config) error {
+	if len(cfg.files) > 0 {
+		return runScale(ctx, cfg)
+	}
 	start := time.Now()
-	b := &bench{cfg: cfg, out: os.Stdout, corpus: filepath.Join(cfg.work, "corpus"), logs: filepath.Join(cfg.work, "logs")}
+	b := newBench(cfg, 0)
 	if err := b.prepare(ctx); err != nil {
 		return err
 	}
@@ -58,6 +65,16 @@ func run(ctx context.Context, cfg config) error {
 	return b.report()
 }
 
+// newBench sets up a run on the standard corpus (files == 0) or on a tree of that many small files.
+func newBench(cfg config, files int) *bench {
+	b := &bench{cfg: cfg, out: os.Stdout, corpus: filepath.Join(cfg.work, "corpus"), logs: filepath.Join(cfg.work, "logs"),
+		files: files, steps: standardSteps}
+	if files > 0 {
+		b.steps = scaleSteps
+	}
+	return b
+}
+
 // prepare checks the prerequisites, clears the previous run's work folder, finds the tools and their versions,
 // and generates a fresh corpus.
 func (b *bench) prepare(ctx context.Context) error {
@@ -73,7 +90,7 @@ func (b *bench) prepare(ctx context.Context) error {
 	b.info = collectRunInfo(b.cfg)
 	b.warnIfLowOnSpace()
 	for _, name := range b.cfg.tools {
-		t, r := newTool(name, b.cfg, b.corpus), newResult(name)
+		t, r := newTool(name, b.cfg, b.corpus), newResult(name, b.steps)
 		b.tools, b.results = append(b.tools, t), append(b.results, r)
 		switch {
 		case t.bin == "" && name == "cairn":
@@ -120,8 +137,13 @@ func (b *bench) cleanup() {
 	}
 }
 
+// warnIfLowOnSpace warns when the work folder's file system may fill up. bench-scale: the corpus, and per tool an
+// archive, its copy and one restore, each at most about the corpus's size.
 func (b *bench) warnIfLowOnSpace() {
 	need := int64(2+3*len(b.cfg.tools)) << 30
+	if b.files > 0 {
+		need = int64(b.files) * scaleDiskPerFile * int64(1+3*len(b.cfg.tools))
+	}
 	if free, err := freeBytes(b.cfg.work); err == nil && free < need {
 		b.printf("!!! only %s free in %s; a run needs about %s\n", fmtBytes(free), b.cfg.work, fmtBytes(need))
 	}
@@ -143,9 +165,14 @@ func (b *bench) version(ctx context.Context, t *tool) string {
 	return "unknown"
 }
 
+// mkcorpus runs the corpus generator: verb is gen or modify.
 func (b *bench) mkcorpus(ctx context.Context, verb string) error {
 	start := time.Now()
-	cmd := exec.CommandContext(ctx, b.cfg.mkcorpus, verb, b.corpus)
+	args := []string{verb, b.corpus}
+	if b.files > 0 {
+		args = []string{verb, "-files", strconv.Itoa(b.files), b.corpus}
+	}
+	cmd := exec.CommandContext(ctx, b.cfg.mkcorpus, args...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("mkcorpus %s: %w: %s", verb, err, out)
 	}

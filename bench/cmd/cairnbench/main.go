@@ -29,6 +29,7 @@ type config struct {
 	tools       []string      // tool names, in column order
 	out         string        // the Markdown file to update; "-" writes nothing
 	mkcorpus    string        // the corpus generator
+	files       []int         // bench-scale: the sizes (numbers of small files) of the trees; none for make bench
 	command     string        // how the run was started, as shown in the report
 	root        string        // the repository root
 	timeout     time.Duration // the longest any one command may take before it counts as failed
@@ -63,7 +64,8 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.runs, "runs", 3, "repeat each timed step `N` times and keep the fastest")
 	toolList := fs.String("tools", strings.Join(allTools, ","), "comma-separated `list` of tools to run")
 	fs.StringVar(&cfg.out, "out", "docs/PERFORMANCE.md", "Markdown `file` to update between the bench markers (- for none)")
-	fs.StringVar(&cfg.mkcorpus, "mkcorpus", "", "the corpus generator `script` (default: $CAIRN_SHARED/corpus/mkcorpus or ../shared/corpus/mkcorpus)")
+	fs.StringVar(&cfg.mkcorpus, "mkcorpus", ".bench/bin/mkcorpus", "the corpus generator `binary` (bench/run.sh builds it from bench/cmd/mkcorpus)")
+	files := fs.String("files", "", "bench-scale: trees of these `sizes` (numbers of small files, comma- or space-separated) instead of the standard corpus")
 	fs.DurationVar(&cfg.timeout, "timeout", time.Hour, "stop and fail a tool when one of its commands takes longer than `d`")
 	fs.DurationVar(&cfg.idleWait, "idle-wait", time.Minute,
 		"before each timing, wait up to `d` for other programs to leave the machine idle (0: do not wait)")
@@ -77,6 +79,12 @@ func parseFlags(args []string) (config, error) {
 	}
 	if cfg.runs < 1 {
 		return config{}, fmt.Errorf("-runs must be at least 1")
+	}
+	if cfg.files, err = parseSizes(*files); err != nil {
+		return config{}, err
+	}
+	if len(cfg.files) > 0 && !flagSet(fs, "tools") {
+		*toolList = strings.Join(scaleTools, ",")
 	}
 	if cfg.tools, err = parseTools(*toolList); err != nil {
 		return config{}, err
@@ -93,6 +101,16 @@ func parseFlags(args []string) (config, error) {
 		cfg.command = strings.Join(append([]string{"cairnbench"}, args...), " ")
 	}
 	return cfg, nil
+}
+
+// scaleTools are the tools of bench-scale by default: borg, single-threaded, would take hours at 1,000,000 files.
+var scaleTools = []string{"cairn", "restic-0.14", "restic-0.19.1", "kopia"}
+
+// flagSet says whether the command line gave the flag.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // parseTools checks a -tools list against the known tools and removes duplicates, keeping the order given.

@@ -46,10 +46,17 @@ func mdTable(header []string, rows [][]string) string {
 	return s.String()
 }
 
-// The markers delimit the part of the Markdown file that each run rewrites.
-const (
-	beginMarker = "<!-- bench:begin -->"
-	endMarker   = "<!-- bench:end -->"
+// markers delimit the part of the Markdown file that a run rewrites. heading, when set, goes before the markers
+// the first time they are added to a file.
+type markers struct{ begin, end, heading string }
+
+var (
+	benchMarkers = markers{begin: "<!-- bench:begin -->", end: "<!-- bench:end -->"}
+	scaleMarkers = markers{begin: "<!-- bench-scale:begin -->", end: "<!-- bench-scale:end -->",
+		heading: "## Many small files (`make bench-scale`)\n\n" +
+			"Trees of small files shaped like a home folder's (bench/README.md says how they are made), measured as\n" +
+			"`make bench` measures the standard corpus, with a single-file restore too. The part between the markers\n" +
+			"below is rewritten by each run of `make bench-scale`.\n\n"}
 )
 
 const performanceIntro = `# Performance
@@ -60,9 +67,9 @@ each run; the rest of this file is kept as it is.
 
 `
 
-// updateMarkdown replaces what lies between the markers in path with block, creating the file (with a short
+// updateMarkdown replaces what lies between the markers m in path with block, creating the file (with a short
 // introduction) or the markers (at the end) when missing. Everything outside the markers is kept.
-func updateMarkdown(path, block string) error {
+func updateMarkdown(path string, m markers, block string) error {
 	old, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		return err
@@ -70,20 +77,20 @@ func updateMarkdown(path, block string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(path, []byte(spliceBlock(string(old), block)), 0o644)
+	return os.WriteFile(path, []byte(spliceBlock(string(old), m, block)), 0o644)
 }
 
-func spliceBlock(doc, block string) string {
-	inner := beginMarker + "\n" + strings.TrimRight(block, "\n") + "\n" + endMarker
-	i := strings.Index(doc, beginMarker)
-	j := strings.Index(doc, endMarker)
+func spliceBlock(doc string, m markers, block string) string {
+	inner := m.begin + "\n" + strings.TrimRight(block, "\n") + "\n" + m.end
+	i := strings.Index(doc, m.begin)
+	j := strings.Index(doc, m.end)
 	switch {
 	case doc == "":
-		return performanceIntro + inner + "\n"
+		return performanceIntro + m.heading + inner + "\n"
 	case i >= 0 && j > i:
-		return doc[:i] + inner + doc[j+len(endMarker):]
+		return doc[:i] + inner + doc[j+len(m.end):]
 	default:
-		return strings.TrimRight(doc, "\n") + "\n\n" + inner + "\n"
+		return strings.TrimRight(doc, "\n") + "\n\n" + m.heading + inner + "\n"
 	}
 }
 

@@ -52,34 +52,14 @@ func absUnder(root, p string) string {
 	return filepath.Join(root, p)
 }
 
-// findMkcorpus returns the corpus generator: the -mkcorpus flag when given, else $CAIRN_SHARED/corpus/mkcorpus,
-// else shared/corpus/mkcorpus next to the repository or next to any folder above it (CI may clone the repository
-// deeper than /work/main).
+// findMkcorpus returns the corpus generator named by the -mkcorpus flag, relative to the repository root.
 func findMkcorpus(flagValue, root string) (string, error) {
-	if flagValue != "" {
-		p := absUnder(root, flagValue)
-		if !isExecutable(p) {
-			return "", fmt.Errorf("-mkcorpus %s: not an executable file", p)
-		}
-		return p, nil
+	p := absUnder(root, flagValue)
+	if !isExecutable(p) {
+		return "", fmt.Errorf("corpus generator %s not found: build it with `go build -o %s ./bench/cmd/mkcorpus` "+
+			"(bench/run.sh does)", p, p)
 	}
-	var tried []string
-	if shared := os.Getenv("CAIRN_SHARED"); shared != "" {
-		tried = append(tried, filepath.Join(absUnder(root, shared), "corpus", "mkcorpus"))
-	}
-	for d := root; ; d = filepath.Dir(d) {
-		tried = append(tried, filepath.Join(filepath.Dir(d), "shared", "corpus", "mkcorpus"))
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	for _, p := range tried {
-		if isExecutable(p) {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("corpus generator not found (tried %s); set CAIRN_SHARED or -mkcorpus",
-		strings.Join(tried, ", "))
+	return p, nil
 }
 
 func isExecutable(p string) bool {

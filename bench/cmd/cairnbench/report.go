@@ -15,7 +15,7 @@ func (b *bench) report() error {
 	block := b.markdown()
 	b.printf("\n%s\n", block)
 	if b.cfg.out != "-" {
-		if err := updateMarkdown(b.cfg.out, block); err != nil {
+		if err := updateMarkdown(b.cfg.out, benchMarkers, block); err != nil {
 			return fmt.Errorf("write %s: %w", b.cfg.out, err)
 		}
 		b.printf("wrote %s\n", b.cfg.out)
@@ -31,32 +31,11 @@ func (b *bench) report() error {
 func (b *bench) markdown() string {
 	var s strings.Builder
 	in := b.info
-	runs := fmt.Sprintf("best of %d runs", in.runs)
-	if in.runs == 1 {
-		runs = "a single run"
-	}
-	fmt.Fprintf(&s, "Measured %s by `%s`, %s, warm cache; the run took %s.\n\n",
-		in.date.Format("2006-01-02 15:04 UTC"), in.command, runs, in.took)
-	fmt.Fprintf(&s, "- Machine: %d × %s, %s RAM, Linux %s, %s.\n", in.nproc, in.cpu, fmtBytes(in.memory), in.kernel, in.os)
-	fmt.Fprintf(&s, "- Corpus: `mkcorpus gen`, %d files, %s after `mkcorpus modify`.\n", in.corpusFiles, fmtBytes(in.corpusBytes))
-	s.WriteString("- Tools:")
-	for i, r := range b.results {
-		sep := ","
-		if i == len(b.results)-1 {
-			sep = "."
-		}
-		v := r.version
-		if v == "" {
-			v = "not run"
-		}
-		fmt.Fprintf(&s, " %s `%s`%s", r.name, v, sep)
-	}
-	s.WriteString("\n")
+	b.writeHeader(&s, fmt.Sprintf("- Corpus: `mkcorpus gen`, %d files, %s after `mkcorpus modify`.\n",
+		in.corpusFiles, fmtBytes(in.corpusBytes)))
 	s.WriteString(b.loadLine())
 	s.WriteString("\n")
-	s.WriteString("Each step cell is wall seconds / CPU seconds (user + system) / peak RSS in MiB, from the repetition " +
-		"with the shortest wall time. A ratio column is that peer's figure divided by Cairn's: above 1 means Cairn is " +
-		"faster, leaner or smaller. Peak memory is the highest RSS of any repetition of any step.\n\n")
+	s.WriteString(cellLegend)
 	s.WriteString(b.stepTable())
 	s.WriteString("\n### Targets\n\nEach target compares Cairn with the best peer of this run.\n\n")
 	s.WriteString(b.targetsTable())
@@ -79,6 +58,37 @@ func (b *bench) markdown() string {
 	}
 	return s.String()
 }
+
+// writeHeader writes when and how the run was made, on what machine, the corpus line and the tools' versions.
+func (b *bench) writeHeader(s *strings.Builder, corpusLine string) {
+	in := b.info
+	runs := fmt.Sprintf("best of %d runs", in.runs)
+	if in.runs == 1 {
+		runs = "a single run"
+	}
+	fmt.Fprintf(s, "Measured %s by `%s`, %s, warm cache; the run took %s.\n\n",
+		in.date.Format("2006-01-02 15:04 UTC"), in.command, runs, in.took)
+	fmt.Fprintf(s, "- Machine: %d × %s, %s RAM, Linux %s, %s.\n", in.nproc, in.cpu, fmtBytes(in.memory), in.kernel, in.os)
+	s.WriteString(corpusLine)
+	s.WriteString("- Tools:")
+	for i, r := range b.results {
+		sep := ","
+		if i == len(b.results)-1 {
+			sep = "."
+		}
+		v := r.version
+		if v == "" {
+			v = "not run"
+		}
+		fmt.Fprintf(s, " %s `%s`%s", r.name, v, sep)
+	}
+	s.WriteString("\n")
+}
+
+// cellLegend says how to read the step tables.
+const cellLegend = "Each step cell is wall seconds / CPU seconds (user + system) / peak RSS in MiB, from the repetition " +
+	"with the shortest wall time. A ratio column is that peer's figure divided by Cairn's: above 1 means Cairn is " +
+	"faster, leaner or smaller. Peak memory is the highest RSS of any repetition of any step.\n\n"
 
 // loadLine says how busy the rest of the machine was during the reported runs: the figures only mean something
 // on an otherwise idle machine.
@@ -128,7 +138,7 @@ func (b *bench) stepTable() string {
 		return out
 	}
 	var rows [][]string
-	for s := range numSteps {
+	for _, s := range b.steps {
 		rows = append(rows, row(stepNames[s], func(r *result) string { return b.stepCell(r, s) },
 			ratioOf(func(r *result) (float64, bool) { x, ok := r.best(s); return x.wall, ok })))
 	}
@@ -221,33 +231,42 @@ type target struct {
 	unit    func(float64) string
 }
 
-func targets() []target {
-	wall := func(s stepID) func(r *result) (float64, bool) {
-		return func(r *result) (float64, bool) {
-			if s == stepRestore && r.restoredWrong() {
-				return 0, false // a restore that gives wrong data is no benchmark
-			}
-			x, ok := r.best(s)
-			return x.wall, ok
-		}
+// targets are the goals of `make bench`; a bench-scale run has its own (scaleTargets).
+func (b *bench) targets() []target {
+	if b.files > 0 {
+		return scaleTargets()
 	}
-	secs := func(v float64) string { return fmt.Sprintf("%.2f s", v) }
+	wall := wallOf
 	return []target{
 		{name: "First backup, wall time", need: 1.4, value: wall(stepFirst), unit: secs},
 		{name: "Nothing changed, wall time", need: 1.8, value: wall(stepUnchanged), unit: secs},
 		{name: "1 % changed, wall time", need: 1.8, value: wall(stepChanged), unit: secs},
 		{name: "Full restore, wall time", need: 3.0, value: wall(stepRestore), unit: secs, restore: true},
-		{name: "Peak memory (leanest peer)", need: 1.0, value: completePeak,
-			unit: func(v float64) string { return fmt.Sprintf("%.0f MiB", v/1024) }},
+		{name: "Peak memory (leanest peer)", need: 1.0, value: completePeak, unit: mibUnit},
 		{name: "Archive size (smallest peer)", need: 1.0,
 			value: func(r *result) (float64, bool) { return float64(r.archive), r.archive >= 0 },
 			unit:  func(v float64) string { return fmtBytes(int64(v)) }},
 	}
 }
 
+// wallOf returns a target's figure: the best wall time of step s.
+func wallOf(s stepID) func(r *result) (float64, bool) {
+	return func(r *result) (float64, bool) {
+		if (s == stepRestore || s == stepRestoreOne) && r.restoredWrong() {
+			return 0, false // a restore that gives wrong data is no benchmark
+		}
+		x, ok := r.best(s)
+		return x.wall, ok
+	}
+}
+
+func secs(v float64) string { return fmt.Sprintf("%.2f s", v) }
+
+func mibUnit(kib float64) string { return fmt.Sprintf("%.0f MiB", kib/1024) }
+
 // completePeak is the peak RSS of a tool that ran every step: a partial run says nothing about the peak.
 func completePeak(r *result) (float64, bool) {
-	for s := range numSteps {
+	for _, s := range r.steps {
 		if len(r.runs[s]) == 0 {
 			return 0, false
 		}
@@ -260,7 +279,7 @@ func (b *bench) targetsTable() string {
 	c := b.cairn()
 	header := []string{"Target", "Required", "Best peer", "Peer", "Cairn", "Ratio", "Result"}
 	var rows [][]string
-	for _, tg := range targets() {
+	for _, tg := range b.targets() {
 		row := []string{tg.name, fmt.Sprintf("≥ %.1f×", tg.need), "—", "—", "—", "—", "—"}
 		best, bestName := math.Inf(1), ""
 		for _, r := range b.results {
@@ -299,6 +318,14 @@ func (b *bench) targetsTable() string {
 	return mdTable(header, rows)
 }
 
+// inDir shows a command, and the folder it runs in when that matters.
+func inDir(c command) string {
+	if c.dir != "" {
+		return "`" + c.String() + "` (in " + c.dir + ")"
+	}
+	return "`" + c.String() + "`"
+}
+
 // commandLines describes each tool's commands with placeholders instead of the run's paths.
 func (b *bench) commandLines() []string {
 	var out []string
@@ -313,11 +340,10 @@ func (b *bench) commandLines() []string {
 		}
 		cmds = append(cmds, "`"+t.drv.backup(demo, 1).String()+"`")
 		r := t.drv.restore(demo, "T")
-		rs := "`" + r.String() + "`"
-		if r.dir != "" {
-			rs += " (in " + r.dir + ")"
+		cmds = append(cmds, inDir(r))
+		if b.files > 0 {
+			cmds = append(cmds, inDir(t.drv.restoreOne(demo, "T", "FILE")))
 		}
-		cmds = append(cmds, rs)
 		out = append(out, fmt.Sprintf("%s: %s", t.name, strings.Join(cmds, ", ")))
 	}
 	return out

@@ -12,16 +12,16 @@ func TestSpliceBlock(t *testing.T) {
 	tests := []struct {
 		name, doc, want string
 	}{
-		{"new file gets the introduction", "", performanceIntro + beginMarker + "\nNEW\n" + endMarker + "\n"},
+		{"new file gets the introduction", "", performanceIntro + benchMarkers.begin + "\nNEW\n" + benchMarkers.end + "\n"},
 		{"text around the markers is kept",
-			"# Perf\n\nbefore\n" + beginMarker + "\nOLD\n" + endMarker + "\nafter\n",
-			"# Perf\n\nbefore\n" + beginMarker + "\nNEW\n" + endMarker + "\nafter\n"},
+			"# Perf\n\nbefore\n" + benchMarkers.begin + "\nOLD\n" + benchMarkers.end + "\nafter\n",
+			"# Perf\n\nbefore\n" + benchMarkers.begin + "\nNEW\n" + benchMarkers.end + "\nafter\n"},
 		{"missing markers are appended", "# Perf\n\nhand-written\n\n\n",
-			"# Perf\n\nhand-written\n\n" + beginMarker + "\nNEW\n" + endMarker + "\n"},
+			"# Perf\n\nhand-written\n\n" + benchMarkers.begin + "\nNEW\n" + benchMarkers.end + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := spliceBlock(tt.doc, "NEW\n"); got != tt.want {
+			if got := spliceBlock(tt.doc, benchMarkers, "NEW\n"); got != tt.want {
 				t.Errorf("got\n%q\nwant\n%q", got, tt.want)
 			}
 		})
@@ -70,9 +70,9 @@ func TestCompareTrees(t *testing.T) {
 
 // results builds a finished run: walls[i] is each tool's wall time for every step, rss and archive likewise.
 func benchWith(names []string, walls []float64, rss, archive []int64) *bench {
-	b := &bench{info: runInfo{corpusBytes: 1000}}
+	b := &bench{info: runInfo{corpusBytes: 1000}, steps: standardSteps}
 	for i, n := range names {
-		r := newResult(n)
+		r := newResult(n, standardSteps)
 		for s := range numSteps {
 			r.runs[s] = []sample{{wall: walls[i] + 1, rss: rss[i]}, {wall: walls[i], rss: rss[i] / 2}}
 		}
@@ -127,5 +127,30 @@ func TestParseTools(t *testing.T) {
 	}
 	if _, err := parseTools("restic"); err == nil {
 		t.Error("parseTools accepted an unknown tool")
+	}
+}
+
+func TestParseSizes(t *testing.T) {
+	got, err := parseSizes("30000 300000,1000000")
+	if err != nil || len(got) != 3 || got[0] != 30000 || got[2] != 1000000 {
+		t.Errorf("parseSizes = %v, %v", got, err)
+	}
+	for _, bad := range []string{"30k", "-5", "10"} {
+		if _, err := parseSizes(bad); err == nil {
+			t.Errorf("parseSizes(%q) accepted it", bad)
+		}
+	}
+	if fmtCount(1000000) != "1,000,000" || fmtCount(300) != "300" {
+		t.Errorf("fmtCount: %s, %s", fmtCount(1000000), fmtCount(300))
+	}
+}
+
+func TestScaleMarkersKeepTheStandardTable(t *testing.T) {
+	doc := spliceBlock("", benchMarkers, "STANDARD\n")
+	doc = spliceBlock(doc, scaleMarkers, "SCALE 1\n")
+	doc = spliceBlock(doc, scaleMarkers, "SCALE 2\n")
+	if !strings.Contains(doc, "STANDARD") || strings.Contains(doc, "SCALE 1") || !strings.Contains(doc, "SCALE 2") ||
+		strings.Count(doc, "## Many small files") != 1 {
+		t.Errorf("after two bench-scale runs:\n%s", doc)
 	}
 }

@@ -8,26 +8,34 @@ import "fmt"
 type stepID int
 
 const (
-	stepFirst     stepID = iota // first backup into an empty repository
-	stepUnchanged               // backup with nothing changed
-	stepChanged                 // backup after `mkcorpus modify` (~1 % changed)
-	stepRestore                 // full restore of the latest backup into an empty folder
+	stepFirst      stepID = iota // first backup into an empty repository
+	stepUnchanged                // backup with nothing changed
+	stepChanged                  // backup after `mkcorpus modify` (~1 % changed)
+	stepRestore                  // full restore of the latest backup into an empty folder
+	stepRestoreOne               // restore of one file of the latest backup into an empty folder (bench-scale)
 	numSteps
 )
 
-var stepNames = [numSteps]string{"First backup", "Nothing changed", "1 % changed", "Full restore"}
+var stepNames = [numSteps]string{"First backup", "Nothing changed", "1 % changed", "Full restore", "Restore one file"}
+
+// standardSteps are the steps of `make bench`; scaleSteps those of `make bench-scale`, in the order they run.
+var (
+	standardSteps = []stepID{stepFirst, stepUnchanged, stepChanged, stepRestore}
+	scaleSteps    = []stepID{stepFirst, stepUnchanged, stepChanged, stepRestoreOne, stepRestore}
+)
 
 // noisyLoad is the background load, in cores, above which a timing is flagged: the kernel's write-back of the
 // tool's own writes stays below it on an idle machine.
 const noisyLoad = 0.25
 
 // stepKeys name the steps in log file names.
-var stepKeys = [numSteps]string{"1-first", "2-unchanged", "3-changed", "4-restore"}
+var stepKeys = [numSteps]string{"1-first", "2-unchanged", "3-changed", "4-restore", "4-restore-one"}
 
 // result is what the run learned about one tool.
 type result struct {
 	name    string
 	version string
+	steps   []stepID // the steps the run makes, in order
 	runs    [numSteps][]sample
 	archive int64  // bytes in the repository folder after step 3; -1 until measured
 	local   int64  // bytes in the rest of the state folder (caches, index, config); -1 until measured
@@ -37,7 +45,9 @@ type result struct {
 	check   string // the restore check: "" not done, "ok", else what was wrong
 }
 
-func newResult(name string) *result { return &result{name: name, archive: -1, local: -1} }
+func newResult(name string, steps []stepID) *result {
+	return &result{name: name, steps: steps, archive: -1, local: -1}
+}
 
 // active says whether the tool still takes part.
 func (r *result) active() bool { return r.skipped == "" && r.err == nil }
@@ -82,7 +92,7 @@ func (r *result) restoredWrong() bool { return r.check != "" && r.check != "ok" 
 func (r *result) noisiest() (float64, stepID) {
 	var load float64
 	var at stepID
-	for s := range numSteps {
+	for _, s := range r.steps {
 		if x, ok := r.best(s); ok && x.measurable() && x.other > load {
 			load, at = x.other, s
 		}

@@ -45,6 +45,10 @@ type driver interface {
 	restore(t *tool, target string) command
 	// restored says where the corpus ends up inside target.
 	restored(t *tool, target string) string
+	// restoreOne returns the command that restores the file at rel (relative to t.corpus, with slashes) of the
+	// latest backup into the empty folder target; restoredOne says where that file ends up.
+	restoreOne(t *tool, target, rel string) command
+	restoredOne(t *tool, target, rel string) string
 	// version returns commands that may print the program's version on their first line, tried in order.
 	version(t *tool) []command
 }
