@@ -10,6 +10,7 @@ import (
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/backup"
 	"github.com/cairnbackup/cairn/engine/device"
+	"github.com/cairnbackup/cairn/engine/printable"
 	"github.com/cairnbackup/cairn/engine/store"
 	"github.com/cairnbackup/cairn/engine/store/remote"
 )
@@ -38,7 +39,7 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 			mu.Lock()
 			defer mu.Unlock()
 			pr.clear()
-			fmt.Fprintf(e.stderr, "cairn: %s: %v\n", fe.Path, fe.Err)
+			fmt.Fprintf(e.stderr, "cairn: %s\n", fileErrorText(fe))
 		},
 	}
 	var results []device.DestinationResult
@@ -79,7 +80,7 @@ func reportBackups(e *env, results []device.DestinationResult, named bool) error
 	for _, dr := range results {
 		prefix := ""
 		if named {
-			prefix = dr.Name + ": "
+			prefix = printable.Name(dr.Name) + ": "
 		}
 		res := dr.Result
 		if dr.Err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/cairnbackup/cairn/app/control"
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/device"
+	"github.com/cairnbackup/cairn/engine/printable"
 )
 
 // kdfFor returns the key-derivation cost; CAIRN_TEST_FAST_KDF=1 makes it
@@ -78,7 +79,7 @@ func cmdDest(ctx context.Context, e *env, args []string) error {
 			if x.Type == "server" {
 				loc += " (" + x.User + ", device " + x.DeviceName + ")"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Name, x.Type, loc, x.ArchiveID)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", printable.Name(x.Name), x.Type, printable.String(loc, 0), printable.Name(x.ArchiveID))
 		}
 		return tw.Flush()
 	case "remove":

@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/cairnbackup/cairn/engine/printable"
 	"github.com/cairnbackup/cairn/engine/verify"
 )
 
@@ -132,9 +133,10 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "No destination yet: add one with 'cairn dest add NAME PATH'.")
 	}
 	for _, ds := range s.Destinations {
-		fmt.Fprintf(e.stdout, "\n%s (%s %s)\n", ds.Name, ds.Type, ds.Location())
+		fmt.Fprintf(e.stdout, "\n%s (%s %s)\n", printable.Name(ds.Name), ds.Type, printable.String(ds.Location(), 0))
 		if !ds.Reachable {
-			fmt.Fprintf(e.stdout, "  not reachable: %s\n", ds.Problem)
+			// The problem can quote the server: printable, on one line.
+			fmt.Fprintf(e.stdout, "  not reachable: %s\n", printable.Message(ds.Problem))
 		}
 		if ds.Pending > 0 {
 			fmt.Fprintf(e.stdout, "  pending: %d changes (%s) wait on this computer to be sent\n", ds.Pending, size(ds.Queued))
@@ -143,7 +145,7 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 		if lb := ds.LastBackup; lb != nil {
 			state := "completed"
 			if lb.Failed != "" {
-				state = "stopped: " + lb.Failed
+				state = "stopped: " + printable.Message(lb.Failed)
 			} else if lb.Errors > 0 {
 				state = fmt.Sprintf("completed, %d files could not be read", lb.Errors)
 			}
@@ -187,7 +189,10 @@ func cmdDevices(ctx context.Context, e *env, args []string) error {
 		if dv.LastUpload > 0 {
 			last = time.Unix(0, dv.LastUpload).Local().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", dv.Name, dv.OS, last, size(dv.Bytes), dv.ID)
+		// Other computers chose these names, and the server relays them:
+		// printable, so no name can write to the terminal or break the table.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", printable.Name(dv.Name), printable.Name(dv.OS), last, size(dv.Bytes),
+			printable.Name(dv.ID))
 	}
 	return tw.Flush()
 }

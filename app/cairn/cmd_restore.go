@@ -68,7 +68,7 @@ func cmdRestore(ctx context.Context, e *env, args []string) error {
 	}
 	opts.FileError = func(fe engine.FileError) {
 		pr.clear()
-		fmt.Fprintf(e.stderr, "cairn: %s: %v\n", fe.Path, fe.Err)
+		fmt.Fprintf(e.stderr, "cairn: %s\n", fileErrorText(fe))
 	}
 	res, err := d.Restore(ctx, *dest, opts)
 	pr.clear()

@@ -24,10 +24,10 @@ import (
 	"syscall"
 
 	"github.com/cairnbackup/cairn/app/control"
-	"github.com/cairnbackup/cairn/app/desktop"
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/compress"
 	"github.com/cairnbackup/cairn/engine/device"
+	"github.com/cairnbackup/cairn/engine/printable"
 	"golang.org/x/term"
 )
 
@@ -150,11 +150,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		e.home = abs // the owner changes its working directory for the commands it runs
 	}
 	if len(rest) == 0 {
-		o := desktop.Options{Hidden: *hidden, Commands: ownerCommands}
-		if chosenHome {
-			o.Home = e.home
-		}
-		if err := desktop.Run(e.home, o); err != nil {
+		if err := startDesktop(e.home, chosenHome, *hidden); err != nil {
 			fmt.Fprintln(stderr, "cairn:", err)
 			return exitError
 		}
@@ -220,9 +216,16 @@ func report(stderr io.Writer, err error) int {
 	return code
 }
 
+// maxErrorText bounds an error printed by the command line, in runes: room
+// for several wrapped errors, none of them a flood.
+const maxErrorText = 4000
+
 // explain says an error in words, with what to do next where Cairn knows.
+// The text is made printable (the engine already cleans what a server
+// says; this is the last line of defence before the terminal), keeping the
+// line breaks of errors joined from several.
 func explain(err error) string {
-	msg := err.Error()
+	msg := printable.Lines(err.Error(), maxErrorText)
 	switch {
 	case errors.Is(err, engine.ErrLocked):
 		msg += "\n(another cairn command, or a Cairn app or 'cairn daemon' this command cannot reach, is using this computer's index: wait for it to finish, or quit the app from its tray menu)"

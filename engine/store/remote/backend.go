@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/printable"
 	"github.com/cairnbackup/cairn/engine/store"
 )
 
@@ -208,7 +209,7 @@ func (b *Backend) send(ctx context.Context, kind store.Kind, name string) error 
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("send %s/%s: the server answered %s", kind, name, resp.Status)
+		return fmt.Errorf("send %s/%s: the server answered %s", kind, name, statusLine(resp))
 	}
 	b.noteSuccess()
 	return b.spool.sent(kind, name)
@@ -395,14 +396,14 @@ func (o *remoteObject) ReadAt(p []byte, off int64) (int, error) {
 	case http.StatusPartialContent:
 	case http.StatusOK: // the server ignored the range: skip to it
 		if _, err := io.CopyN(io.Discard, resp.Body, off); err != nil {
-			return 0, fmt.Errorf("%w: reading from the server: %v", store.ErrOffline, err)
+			return 0, fmt.Errorf("%w: reading from the server: %v", store.ErrOffline, printable.Error(err))
 		}
 	default:
-		return 0, fmt.Errorf("the server answered %s to a read", resp.Status)
+		return 0, fmt.Errorf("the server answered %s to a read", statusLine(resp))
 	}
 	n, err := io.ReadFull(body, p[:want])
 	if err != nil {
-		return n, fmt.Errorf("%w: the server sent %d of %d bytes: %v", io.ErrUnexpectedEOF, n, want, err)
+		return n, fmt.Errorf("%w: the server sent %d of %d bytes: %v", io.ErrUnexpectedEOF, n, want, printable.Error(err))
 	}
 	if want < int64(len(p)) {
 		return n, io.EOF
@@ -437,7 +438,7 @@ func (b *Backend) List(ctx context.Context, kind store.Kind, fn func(string, int
 	seen := map[string]bool{}
 	for _, e := range entries {
 		if !store.ValidName(e.Name) || e.Size < 0 || e.Size > b.cfg.MaxObject || seen[e.Name] {
-			return fmt.Errorf("the server's list of %s is not what Cairn expects (entry %q of %d bytes)", kind, e.Name, e.Size)
+			return fmt.Errorf("the server's list of %s is not what Cairn expects (entry %q of %d bytes)", kind, printable.Name(e.Name), e.Size)
 		}
 		seen[e.Name] = true
 		if b.spool.has(kind, e.Name) {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/printable"
 	"github.com/cairnbackup/cairn/engine/store"
 )
 
@@ -42,6 +43,9 @@ type client struct {
 	http   *http.Client
 	token  string
 	offset atomic.Int64 // server time minus local time, ns
+	// refused is the server's refusal of token, once seen: then every
+	// request fails at once without being sent.
+	refused atomic.Pointer[SignedOutError]
 }
 
 // maxJSON bounds what Cairn reads of a JSON answer: a server cannot make it
@@ -105,6 +109,9 @@ func (c *client) do(ctx context.Context, method, u string, body io.Reader, size 
 		req.ContentLength = size
 	}
 	if c.token != "" {
+		if refused := c.refused.Load(); refused != nil {
+			return nil, refused // signed out: nothing more is sent (SignedOutError)
+		}
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	for k, v := range hdr {
@@ -118,29 +125,44 @@ func (c *client) do(ctx context.Context, method, u string, body io.Reader, size 
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("%w: %s: %v", store.ErrOffline, c.base.Host, err)
+		// A TLS failure can quote the server's certificate, which the
+		// server chose: its text is made printable too.
+		return nil, fmt.Errorf("%w: %s: %v", store.ErrOffline, c.base.Host, printable.Error(err))
 	}
 	if t, err := strconv.ParseInt(resp.Header.Get("X-Cairn-Time"), 10, 64); err == nil && t > 0 {
 		c.offset.Store(t - time.Now().UnixNano())
 	}
 	if resp.StatusCode >= 400 {
 		defer resp.Body.Close()
-		return nil, apiError(resp)
+		err := apiError(resp)
+		if so := (*SignedOutError)(nil); c.token != "" && errors.As(err, &so) {
+			c.refused.CompareAndSwap(nil, so)
+		}
+		return nil, err
 	}
 	return resp, nil
 }
 
-// apiError turns an error answer into an error a person understands.
+// maxServerSays bounds the server's own sentence quoted in an error, in
+// runes: enough for what cairn-server says, no room for a flood.
+const maxServerSays = 300
+
+// statusLine is the answer's status line ("404 Not Found"), made printable: the
+// reason phrase is the server's free text.
+func statusLine(resp *http.Response) string { return printable.String(resp.Status, 100) }
+
+// apiError turns an error answer into an error a person understands. The
+// server's words are made printable here, where they enter the client, so
+// the command line, the logs and the desktop app all get safe text.
 func apiError(resp *http.Response) error {
 	var body struct {
-		Error string `json:"error"`
-		Code  string `json:"code"`
+		Error      string `json:"error"`
+		Code       string `json:"code"`
+		ReplacedBy string `json:"replaced_by"`
+		At         int64  `json:"at"`
 	}
 	json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&body)
-	msg := strings.TrimSpace(body.Error)
-	if len(msg) > 300 {
-		msg = msg[:300]
-	}
+	msg := printable.String(strings.TrimSpace(body.Error), maxServerSays)
 	wrap := func(sentinel error) error {
 		if msg == "" {
 			return sentinel
@@ -150,8 +172,9 @@ func apiError(resp *http.Response) error {
 	switch {
 	case body.Code == "credentials":
 		return wrap(ErrCredentials)
-	case body.Code == "token" || resp.StatusCode == http.StatusUnauthorized:
-		return wrap(ErrToken)
+	case body.Code == codeToken || body.Code == codeReplaced || body.Code == codeSignout ||
+		resp.StatusCode == http.StatusUnauthorized:
+		return signedOut(body.Code, msg, printable.Name(body.ReplacedBy), body.At)
 	case body.Code == "disabled":
 		return wrap(ErrDisabled)
 	case body.Code == "device_limit":
@@ -165,9 +188,9 @@ func apiError(resp *http.Response) error {
 	case resp.StatusCode == http.StatusNotFound:
 		return fmt.Errorf("%w (server answered 404)", engine.ErrNotFound)
 	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusRequestTimeout:
-		return fmt.Errorf("%w: the server failed (%s) %s", store.ErrOffline, resp.Status, msg)
+		return fmt.Errorf("%w: the server failed (%s) %s", store.ErrOffline, statusLine(resp), msg)
 	}
-	return fmt.Errorf("the server refused the request: %s %s", resp.Status, msg)
+	return fmt.Errorf("the server refused the request: %s %s", statusLine(resp), msg)
 }
 
 // getJSON fetches and decodes a JSON answer, bounded in size.
@@ -183,13 +206,13 @@ func (c *client) getJSON(ctx context.Context, u string, v any) error {
 func decodeJSON(r io.Reader, v any) error {
 	data, err := io.ReadAll(io.LimitReader(r, maxJSON+1))
 	if err != nil {
-		return fmt.Errorf("%w: reading the answer: %v", store.ErrOffline, err)
+		return fmt.Errorf("%w: reading the answer: %v", store.ErrOffline, printable.Error(err))
 	}
 	if len(data) > maxJSON {
 		return errors.New("the server's answer is too large")
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("the server's answer is not what Cairn expects: %v", err)
+		return fmt.Errorf("the server's answer is not what Cairn expects: %v", printable.Error(err))
 	}
 	return nil
 }

@@ -11,4 +11,8 @@
 //
 // Everything the server answers is checked: names, sizes and lengths; the
 // objects themselves are authenticated by the engine when they are read.
+// Text meant for a person (error sentences, status lines, device and OS
+// names) is made printable here, where it enters the client
+// (engine/printable), so a hostile server cannot write escape codes to a
+// terminal, a log or the desktop app.
 package remote

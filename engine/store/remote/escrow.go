@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/cairnbackup/cairn/engine/printable"
 	"golang.org/x/crypto/curve25519"
 	"golang.org/x/crypto/nacl/box"
 )
@@ -161,5 +162,6 @@ func (b *Backend) Escrow(ctx context.Context) (EscrowStatus, error) {
 	if err == nil && len(st.KeyFingerprint) > 128 {
 		err = errors.New("the server's answer is not what Cairn expects")
 	}
+	st.KeyFingerprint = printable.Name(st.KeyFingerprint) // shown to the person
 	return st, err
 }

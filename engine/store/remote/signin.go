@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/cairnbackup/cairn/engine/printable"
 )
 
 // Probe connects to a server and returns its certificate's fingerprint, and
@@ -28,7 +30,7 @@ func Probe(ctx context.Context, rawURL string) (fingerprint string, trusted bool
 		Config: &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}}
 	conn, err := d.DialContext(ctx, "tcp", host)
 	if err != nil {
-		return "", false, fmt.Errorf("cannot reach %s: %w", host, err)
+		return "", false, fmt.Errorf("cannot reach %s: %w", host, printable.Error(err))
 	}
 	defer conn.Close()
 	certs := conn.(*tls.Conn).ConnectionState().PeerCertificates
@@ -81,7 +83,7 @@ func AccountDevices(ctx context.Context, rawURL, fingerprint, user, password str
 	if err := c.postJSON(ctx, c.url("api", "v1", "signin", "devices"), in, &out); err != nil {
 		return nil, err
 	}
-	return out, checkDevices(out)
+	return cleanDevices(out)
 }
 
 func signIn(ctx context.Context, rawURL, fingerprint string, in map[string]string) (Account, error) {
@@ -121,7 +123,20 @@ func (b *Backend) Devices(ctx context.Context) ([]Device, error) {
 	if err := b.c.getJSON(ctx, b.c.url("api", "v1", "devices"), &out); err != nil {
 		return nil, err
 	}
-	return out, checkDevices(out)
+	return cleanDevices(out)
+}
+
+// cleanDevices checks a list of devices and makes its names printable:
+// another computer chose each name, and a hostile server can say anything.
+func cleanDevices(ds []Device) ([]Device, error) {
+	if err := checkDevices(ds); err != nil {
+		return nil, err
+	}
+	for i := range ds {
+		ds[i].Name = printable.Name(ds[i].Name)
+		ds[i].OS = printable.Name(ds[i].OS)
+	}
+	return ds, nil
 }
 
 func checkDevices(ds []Device) error {
