@@ -19,6 +19,13 @@ type Screen interface {
 	Shown()
 }
 
+// Leaver is a Screen that may hold work the person has not saved (Manage
+// Files): before it goes out of view, or Cairn quits, Leave is asked, and
+// calls proceed only once the person has saved or discarded it.
+type Leaver interface {
+	Leave(proceed func())
+}
+
 // Page is one entry of the window's sidebar.
 type Page struct {
 	ID     string // "home", "getfiles", "managefiles", "settings"
@@ -35,6 +42,7 @@ type Shell struct {
 	content *fyne.Container
 	state   *widget.Label
 	current int
+	leaving bool // the page in view said it may be left
 	cancel  func()
 	root    fyne.CanvasObject
 }
@@ -62,10 +70,17 @@ func NewShell(pages []Page, src StateSource) *Shell {
 	split.Offset = 0.22
 	s.root = split
 	if src != nil {
-		s.cancel = src.Subscribe(func(st service.State) {
+		show := func(st service.State) {
 			text := words.State(st, time.Now())
-			fyne.Do(func() { s.state.SetText(text) })
-		})
+			fyne.Do(func() {
+				if s.state.Text != text { // nothing is drawn again for nothing
+					s.state.SetText(text)
+				}
+			})
+		}
+		unsubscribe := src.Subscribe(show)
+		stopClock := everyMinute(func() { show(src.State()) }) // the words follow the time of day
+		s.cancel = func() { unsubscribe(); stopClock() }
 	}
 	s.list.Select(0)
 	return s
@@ -94,8 +109,36 @@ func (s *Shell) Stop() {
 	}
 }
 
+// Leave asks the page in view whether it may be left (see Leaver), and
+// calls proceed when it may: the app asks it before quitting.
+func (s *Shell) Leave(proceed func()) {
+	if l, ok := s.leaver(); ok {
+		l.Leave(proceed)
+		return
+	}
+	proceed()
+}
+
+// leaver is the page in view, if it is a Leaver.
+func (s *Shell) leaver() (Leaver, bool) {
+	if s.current < 0 {
+		return nil, false
+	}
+	l, ok := s.pages[s.current].Screen.(Leaver)
+	return l, ok
+}
+
 func (s *Shell) show(i int) {
 	if i == s.current {
+		return
+	}
+	if l, ok := s.leaver(); ok && !s.leaving {
+		s.list.Select(s.current) // stays highlighted until the page may be left
+		l.Leave(func() {
+			s.leaving = true
+			defer func() { s.leaving = false }()
+			s.list.Select(i)
+		})
 		return
 	}
 	s.current = i

@@ -38,44 +38,78 @@ type TrayHost interface {
 	SetSystemTrayMenu(menu *fyne.Menu)
 }
 
-// Tray keeps the system tray's icon and menu in step with the service.
+// Tray keeps the system tray's icon, tooltip and menu in step with the
+// service. It sets them again only when what they show changes: a tray
+// menu rebuilt many times a second costs CPU, and the OS's tray loses
+// track of its items (Quit then fails with "no menu item with ID").
 type Tray struct {
 	app     TrayHost
 	actions TrayActions
 	now     func() time.Time
 	dark    func() bool
+	tooltip func(string) // nil: the platform shows none
 
 	mu        sync.Mutex
 	last      service.State
 	lastShown time.Time
 	pending   bool
+	stopped   bool
 	cancel    func()
+
+	shown string // what the tray shows now (trayKey), on the app's goroutine
 }
 
 // NewTray shows Cairn in the system tray of a, when the platform has one
-// (ok is false otherwise), and follows src until Stop.
-func NewTray(a fyne.App, src StateSource, actions TrayActions) (t *Tray, ok bool) {
+// (ok is false otherwise), and follows src until Stop. tooltip sets the
+// tray icon's tooltip (nil: none; Fyne has no call for it, the app gives
+// systray's).
+func NewTray(a fyne.App, src StateSource, actions TrayActions, tooltip func(string)) (t *Tray, ok bool) {
 	da, ok := a.(desktop.App)
 	if !ok {
 		return nil, false
 	}
-	return newTray(da, src, actions, func() bool { return a.Settings().ThemeVariant() == theme.VariantDark }), true
+	t = newTray(da, src, actions, func() bool { return a.Settings().ThemeVariant() == theme.VariantDark }, tooltip)
+	return t, true
 }
 
-func newTray(host TrayHost, src StateSource, actions TrayActions, dark func() bool) *Tray {
-	t := &Tray{app: host, actions: actions, now: time.Now, dark: dark}
+func newTray(host TrayHost, src StateSource, actions TrayActions, dark func() bool, tooltip func(string)) *Tray {
+	t := &Tray{app: host, actions: actions, now: time.Now, dark: dark, tooltip: tooltip}
 	// The first state is shown at once, on the caller's goroutine (the
 	// app's, before it runs): Fyne registers a tray only if it was set
 	// before the app started. Later states go through update.
 	st := src.State()
 	t.last, t.lastShown = st, t.now()
 	t.apply(st)
-	t.cancel = src.Subscribe(t.update)
+	unsubscribe := src.Subscribe(t.update)
+	stopClock := everyMinute(func() { t.show(t.lastState()) }) // the words follow the time of day
+	t.cancel = func() { unsubscribe(); stopClock() }
 	return t
 }
 
-// Stop stops following the service.
-func (t *Tray) Stop() { t.cancel() }
+func (t *Tray) lastState() service.State {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.last
+}
+
+// Reshow sets the tray again with the last state, even if it did not
+// change: for a platform that ignored what was set before its tray ran.
+func (t *Tray) Reshow() {
+	t.mu.Lock()
+	st := t.last
+	t.mu.Unlock()
+	t.shown = ""
+	t.apply(st)
+}
+
+// Stop stops following the service; nothing is set on the tray after it
+// returns but what was already handed to the app's goroutine.
+func (t *Tray) Stop() {
+	t.cancel()
+	t.mu.Lock()
+	t.stopped = true
+	t.mu.Unlock()
+}
 
 // update applies a new state, at most a few times a second: progress
 // comes often, and rebuilding a tray menu is not free.
@@ -103,15 +137,40 @@ func (t *Tray) update(st service.State) {
 
 func (t *Tray) show(st service.State) {
 	t.mu.Lock()
+	if t.stopped {
+		t.mu.Unlock()
+		return
+	}
 	t.lastShown = t.now()
 	t.mu.Unlock()
 	fyne.Do(func() { t.apply(st) })
 }
 
-// apply sets the tray's icon and menu; it runs on the app's goroutine.
+// apply sets the tray's icon, tooltip and menu when what they show
+// changed; it runs on the app's goroutine.
 func (t *Tray) apply(st service.State) {
-	t.app.SetSystemTrayIcon(TrayIcon(st.Phase, t.dark()))
-	t.app.SetSystemTrayMenu(TrayMenu(st, t.now(), t.actions))
+	now, dark := t.now(), t.dark()
+	key := trayKey(st, now, dark)
+	if key == t.shown {
+		return
+	}
+	t.shown = key
+	t.app.SetSystemTrayIcon(TrayIcon(st.Phase, dark))
+	if t.tooltip != nil {
+		t.tooltip(TrayTooltip(st, now))
+	}
+	t.app.SetSystemTrayMenu(TrayMenu(st, now, t.actions))
+}
+
+// trayKey sums up what the tray shows for a state: the icon, the words
+// and which items the menu has.
+func trayKey(st service.State, now time.Time, dark bool) string {
+	return fmt.Sprint(TrayIcon(st.Phase, dark).Name(), "\x00", words.State(st, now), "\x00", st.Phase)
+}
+
+// TrayTooltip is the tray icon's tooltip: "Cairn: safe as of 14:02".
+func TrayTooltip(st service.State, now time.Time) string {
+	return "Cairn: " + words.State(st, now) // the app's name, then the state in the language shown
 }
 
 // TrayMenu is the tray's menu for a state: the state in words, then the
@@ -125,9 +184,8 @@ func TrayMenu(st service.State, now time.Time, a TrayActions) *fyne.Menu {
 	if st.Phase == service.Paused {
 		pause = []*fyne.MenuItem{fyne.NewMenuItem(lang.L("Resume backups"), a.Resume)}
 	} else {
-		pause = []*fyne.MenuItem{
-			fyne.NewMenuItem(lang.L("Pause for 1 hour"), func() { a.Pause(time.Hour) }),
-			fyne.NewMenuItem(lang.L("Pause until resumed"), func() { a.Pause(0) }),
+		for _, c := range words.PauseChoices() { // the same as the window's
+			pause = append(pause, fyne.NewMenuItem(c.Label, func() { a.Pause(c.For) }))
 		}
 	}
 	quit := fyne.NewMenuItem(lang.L("Quit Cairn"), a.Quit)

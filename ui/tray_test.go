@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,7 +30,7 @@ func TestTrayMenuSaysTheStateAndOffersWhatFits(t *testing.T) {
 	var paused []time.Duration
 	a := TrayActions{Pause: func(d time.Duration) { paused = append(paused, d) }}
 	m := TrayMenu(service.State{Phase: service.Idle, LastSafe: now.Add(-28 * time.Minute)}, now, a)
-	want := []string{"Safe as of 14:02", "Back up now", "Pause for 1 hour", "Pause until resumed",
+	want := []string{"Safe as of 14:02", "Back up now", "Pause for 1 hour", "Pause for 4 hours", "Pause until I resume",
 		"Get Files…", "Manage Files…", "Open Cairn", "Quit Cairn"}
 	if got := labels(m); !slices.Equal(got, want) {
 		t.Fatalf("idle menu %q", got)
@@ -38,11 +39,11 @@ func TestTrayMenuSaysTheStateAndOffersWhatFits(t *testing.T) {
 		t.Fatal("the state line must be inert and Quit must be the quit item")
 	}
 	for _, it := range m.Items {
-		if it.Label == "Pause for 1 hour" || it.Label == "Pause until resumed" {
+		if strings.HasPrefix(it.Label, "Pause") {
 			it.Action()
 		}
 	}
-	if !slices.Equal(paused, []time.Duration{time.Hour, 0}) {
+	if !slices.Equal(paused, []time.Duration{time.Hour, 4 * time.Hour, 0}) {
 		t.Fatalf("pauses %v", paused)
 	}
 	m = TrayMenu(service.State{Phase: service.Paused}, now, a)
@@ -98,7 +99,7 @@ func TestTrayFollowsTheService(t *testing.T) {
 	a.Dev.AddFiles(a.UserHome)
 	svc := service.New(a.Dev)
 	rec := &trayRecorder{}
-	tray := newTray(rec, svc, TrayActions{}, func() bool { return true })
+	tray := newTray(rec, svc, TrayActions{}, func() bool { return true }, nil)
 	defer tray.Stop()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

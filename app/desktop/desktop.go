@@ -22,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"fyne.io/systray"
 
 	"github.com/cairnbackup/cairn/app/autostart"
 	"github.com/cairnbackup/cairn/engine"
@@ -98,6 +99,7 @@ func Run(cairnHome string, opts Options) error {
 		fyne.LogError("load translations", err)
 	}
 	a := app.NewWithID(AppID)
+	nameApp(a)
 	d := New(a, dev, opts)
 	d.Start()
 	d.serve(l, opts.Commands)
@@ -130,6 +132,15 @@ func New(a fyne.App, dev *device.Device, opts Options) *App {
 	return d
 }
 
+// nameApp names the app "Cairn" where no packaging did (a plain go build):
+// Fyne titles the tray item with the app's name, else with its ID.
+func nameApp(a fyne.App) {
+	if m := a.Metadata(); m.Name == "" {
+		m.ID, m.Name = AppID, "Cairn"
+		app.SetMetadata(m)
+	}
+}
+
 // Window is the main window.
 func (d *App) Window() fyne.Window { return d.window }
 
@@ -149,8 +160,10 @@ func (d *App) Start() {
 		d.svc.Serve(ctx)
 	}()
 	d.syncAutostart()
-	if tray, ok := ui.NewTray(d.fyne, d.svc, d.trayActions()); ok {
+	if tray, ok := ui.NewTray(d.fyne, d.svc, d.trayActions(), systray.SetTooltip); ok {
 		d.tray = tray
+		// Windows takes a tooltip only once its tray runs.
+		d.fyne.Lifecycle().SetOnStarted(tray.Reshow)
 	}
 	c := d.dev.Config()
 	if len(c.Destinations) == 0 || c.Replace != nil {

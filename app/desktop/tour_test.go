@@ -194,6 +194,16 @@ func TestTour(t *testing.T) {
 	ana.show("settings")
 	waitFor(t, w, "the destinations", showsExactly("Backup drive"))
 	shot(t, w, dir, "settings")
+
+	// Paused: the state says until when, and how many changes wait.
+	ana.Service().Pause(4 * time.Hour)
+	os.WriteFile(filepath.Join(ana.home, "Documents", "written while paused.txt"), []byte("later"), 0o644)
+	ana.show("home")
+	waitFor(t, w, "the paused state", func(l *widget.Label) bool {
+		st := ana.Service().State()
+		return st.ChangesWaiting > 0 && l.Text == words.State(st, time.Now())
+	})
+	shot(t, w, dir, "home-paused")
 	ana.shutdown() // the old laptop is stolen
 
 	// The replace-device wizard on the new computer.

@@ -28,6 +28,11 @@ type BackupOptions struct {
 	// watcher saw change (backup.Options.Changed); paths outside the
 	// selection are ignored. An empty non-nil list does nothing.
 	Changed []string
+	// Within, when not nil, makes a scan cover only these selected folders,
+	// in full (what lies elsewhere is left as it is): the service scans
+	// folders just added to the selection without scanning the rest again.
+	// Paths that are not selected roots are ignored.
+	Within []string
 	// Workers bounds the goroutines that hash, compress and seal (0: one
 	// per core); the service lowers it to hold backups to a CPU share.
 	Workers int
@@ -52,6 +57,10 @@ func (d *Device) Backup(ctx context.Context, dest string, o BackupOptions) (back
 	}
 	if o.Changed != nil {
 		if roots = within(o.Changed, roots); len(roots) == 0 {
+			return backup.Result{}, nil
+		}
+	} else if o.Within != nil {
+		if roots = within(o.Within, roots); len(roots) == 0 {
 			return backup.Result{}, nil
 		}
 	}
@@ -84,8 +93,14 @@ func (d *Device) Backup(ctx context.Context, dest string, o BackupOptions) (back
 		Changed: res.New + res.Changed + res.Deleted, Errors: len(res.Errors)}
 	if err != nil {
 		lb.Failed = err.Error()
+		d.noteRefusal(dst.Name, err)
 	}
-	d.setMeta(r, "lastbackup", lb)
+	// A pass over changes that found nothing to record (the files a
+	// watcher saw were excluded, or saved unchanged) leaves the last
+	// backup's record alone: it would hide what the last real pass did.
+	if err != nil || o.Changed == nil || lb.Changed > 0 {
+		d.setMeta(r, "lastbackup", lb)
+	}
 	if err == nil && o.PruneAfter {
 		d.pruneIfDue(ctx, r, dest)
 	}
@@ -182,33 +197,4 @@ func (d *Device) exclusions(c *config.Config) (*selection.Matcher, []string, err
 		}
 	}
 	return m, skip, nil
-}
-
-// WatchPlan is what a watcher of the selection follows: the selected roots,
-// what to leave out, and a key that changes whenever either does.
-type WatchPlan struct {
-	Roots []string
-	Skip  func(path string, isDir bool) bool
-	Key   string
-}
-
-// WatchPlan returns the current plan.
-func (d *Device) WatchPlan() (WatchPlan, error) {
-	c := d.conf()
-	m, skip, err := d.exclusions(c)
-	if err != nil {
-		return WatchPlan{}, err
-	}
-	roots := c.Selection.Roots()
-	key := strings.Join(roots, "\x00") + "\x01" + strings.Join(c.Selection.Exclude, "\x00") +
-		"\x01" + strings.Join(c.Selection.Defaults, "\x00") + "\x01" + strings.Join(skip, "\x00")
-	return WatchPlan{Roots: roots, Key: key, Skip: func(p string, isDir bool) bool {
-		p = toSlash(p)
-		for _, s := range skip {
-			if p == s || strings.HasPrefix(p, s+"/") {
-				return true
-			}
-		}
-		return m.Excluded(p, isDir)
-	}}, nil
 }

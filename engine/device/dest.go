@@ -172,6 +172,7 @@ func (d *Device) dropDestination(name string) error {
 		delete(d.repos, dst.Name)
 	}
 	d.mu.Unlock()
+	d.forgetRefusal(dst.Name)
 	d.secrets.Delete(tokenName(dst.Name)) // best effort: the token is revoked or useless without the destination
 	os.RemoveAll(d.spoolDir(dst.Name))
 	if err := d.ix.DropDest(index.Dest(dst.Index)); err != nil {

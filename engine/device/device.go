@@ -42,6 +42,10 @@ type Device struct {
 	mu       sync.Mutex
 	repos    map[string]*repo.Repo
 	profiles map[string][32]byte // per destination, the profile stored last
+
+	// refused holds, per destination name, the server's refusal of this
+	// computer's sign-in (*remote.SignedOutError): see signedout.go.
+	refused sync.Map
 }
 
 // Options for Open.
@@ -192,6 +196,9 @@ func (d *Device) repo(ctx context.Context, name string) (*repo.Repo, *config.Des
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := d.refusal(dst.Name); err != nil {
+		return nil, dst, err // signed out: nothing is sent until the person signs in again
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if r, ok := d.repos[dst.Name]; ok {
@@ -210,6 +217,7 @@ func (d *Device) repo(ctx context.Context, name string) (*repo.Repo, *config.Des
 	}
 	if err != nil {
 		b.Close()
+		d.noteRefusal(dst.Name, err)
 		return nil, dst, fmt.Errorf("destination %q: %w", dst.Name, err)
 	}
 	m, err := d.cachedKey(dst.ArchiveID)
@@ -220,6 +228,7 @@ func (d *Device) repo(ctx context.Context, name string) (*repo.Repo, *config.Des
 	r, err := repo.Open(ctx, b, m, d.ix, index.Dest(dst.Index))
 	if err != nil {
 		b.Close()
+		d.noteRefusal(dst.Name, err)
 		return nil, dst, fmt.Errorf("destination %q: %w", dst.Name, err)
 	}
 	d.repos[dst.Name] = r

@@ -25,6 +25,9 @@ type Profile struct {
 	VerifyAt    string              `json:"verify_at"`
 	Retention   retention.Policy    `json:"retention"`
 	Language    string              `json:"language,omitempty"`
+	// Cairn is the computer's Cairn folder (configuration, index, keys),
+	// archive form: a computer replacing it never brings it over.
+	Cairn string `json:"cairn,omitempty"`
 	// Saved is when the profile was written (not stored inside it).
 	Saved time.Time `json:"-"`
 }
@@ -37,7 +40,8 @@ func (d *Device) profile(dst *config.Destination) Profile {
 		name, _ = os.Hostname()
 	}
 	return Profile{Device: name, OS: d.goos, Home: toSlash(d.userDir), Selection: c.Selection,
-		BackupEvery: c.BackupEvery, VerifyAt: c.VerifyAt, Retention: c.Retention, Language: c.Language}
+		BackupEvery: c.BackupEvery, VerifyAt: c.VerifyAt, Retention: c.Retention, Language: c.Language,
+		Cairn: toSlash(d.home)}
 }
 
 // saveProfile stores this computer's profile in an archive when it differs

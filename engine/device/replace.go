@@ -13,7 +13,9 @@ import (
 	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/index"
+	"github.com/cairnbackup/cairn/engine/repo"
 	"github.com/cairnbackup/cairn/engine/restore"
+	"github.com/cairnbackup/cairn/engine/store"
 	"github.com/cairnbackup/cairn/engine/store/remote"
 )
 
@@ -58,13 +60,68 @@ func (d *Device) AccountDevices(ctx context.Context, s ServerSignIn) ([]remote.D
 
 // AdoptServerDevice takes over one of the account's devices (deviceID) and
 // its archive: the server gives the device this computer's name and signs
-// the old computer out. The archive is unlocked with its password, read
-// into the index, and the wizard begins (Replacing).
+// the old computer out. The archive is unlocked with the account password
+// or, when that does not open it, with what archivePassword returns (the
+// old computer's archive password or kept key; it is not called for an
+// archive the account password protects), read into the index, and the
+// wizard begins (Replacing).
 func (d *Device) AdoptServerDevice(ctx context.Context, s ServerSignIn, deviceID string, archivePassword PasswordFunc, kdf crypt.KDFParams) (AddResult, error) {
 	if d.conf().Replace != nil {
 		return AddResult{}, errors.New("this computer is already taking over another one: finish that first")
 	}
 	return d.addServer(ctx, s, deviceID, archivePassword, kdf)
+}
+
+// AskError is what AdoptServerDevice returns when its password function
+// failed (a wizard that asks the person only once it knows it must). It
+// says whether the organisation holds the archive's key in escrow, so
+// that the person can be told IT can recover a password nobody knows.
+type AskError struct {
+	Escrowed bool
+	Err      error
+}
+
+func (e *AskError) Error() string { return e.Err.Error() }
+func (e *AskError) Unwrap() error { return e.Err }
+
+// escrowed says whether the server holds the archive key of the device b
+// is signed in as, sealed to the organisation's escrow key.
+func escrowed(ctx context.Context, b store.Backend) bool {
+	rb, ok := b.(*remote.Backend)
+	if !ok {
+		return false
+	}
+	_, err := rb.Escrow(ctx)
+	return err == nil
+}
+
+// unlockAdopted opens an adopted server archive with the secret that
+// protects it, which only the old computer knew: first the account
+// password (the key option most archives use, so that nobody is asked for
+// a second password that does not exist), then, only if that does not
+// open it, what the person types: the old computer's archive password, or
+// the key Cairn showed it once (read in the form that wrapped it). The
+// mode returned is the key option that opened it.
+func unlockAdopted(ctx context.Context, b store.Backend, account []byte, ask PasswordFunc) (crypt.MasterKey, KeyMode, error) {
+	m, err := repo.Unlock(ctx, b, account)
+	if err == nil || !errors.Is(err, engine.ErrWrongPassword) {
+		return m, KeyAccount, err
+	}
+	typed, err := ask("Your account password does not open the old computer's archive. Its archive password, or the key you kept: ", false)
+	if err != nil {
+		return m, "", &AskError{Escrowed: escrowed(ctx, b), Err: err}
+	}
+	if key, err := canonicalCustomKey(string(typed)); err == nil {
+		m, err := repo.Unlock(ctx, b, key)
+		if err == nil || !errors.Is(err, engine.ErrWrongPassword) {
+			return m, KeyCustom, err
+		}
+	}
+	m, err = repo.Unlock(ctx, b, typed)
+	if err != nil {
+		return m, "", fmt.Errorf("neither your account password nor the password typed opens the old computer's archive: %w", err)
+	}
+	return m, KeyPassword, nil
 }
 
 // AdoptFolder takes over the archive a computer made in a folder or on a
@@ -173,21 +230,23 @@ func (d *Device) Transfer(ctx context.Context, o TransferOptions) (restore.Resul
 	if st == nil || st.Step != config.ReplaceTransfer {
 		return restore.Result{}, errors.New("choose what to bring over first")
 	}
-	if len(st.Settings) > 0 {
-		p, ok, err := d.ReadProfile(ctx, st.Destination)
-		if err != nil {
-			return restore.Result{}, fmt.Errorf("read the old computer's settings: %w", err)
-		}
-		if ok {
-			if err := d.update(func(c *config.Config) error { return d.applyProfile(c, p, st.Settings) }); err != nil {
-				return restore.Result{}, err
-			}
+	p, ok, err := d.ReadProfile(ctx, st.Destination)
+	if err != nil {
+		return restore.Result{}, fmt.Errorf("read the old computer's settings: %w", err)
+	}
+	if ok && len(st.Settings) > 0 {
+		if err := d.update(func(c *config.Config) error { return d.applyProfile(c, p, st.Settings) }); err != nil {
+			return restore.Result{}, err
 		}
 	}
 	if len(st.Files) == 0 {
 		return restore.Result{}, nil
 	}
-	opts := restore.Options{Paths: st.Files, View: index.View{At: index.Latest}, To: st.FilesTo,
+	skip, err := d.ownFilesSkip(st, p)
+	if err != nil {
+		return restore.Result{}, err
+	}
+	opts := restore.Options{Paths: st.Files, View: index.View{At: index.Latest}, To: st.FilesTo, Skip: skip,
 		Conflict: restore.Rename, Perms: restore.Original, Progress: o.Progress, FileError: o.FileError}
 	if st.FilesTo == "" && st.OldHome != "" {
 		opts.Rebase = restore.Rebase{From: st.OldHome, To: toSlash(d.userDir)}

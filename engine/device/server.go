@@ -91,12 +91,14 @@ func (d *Device) addServer(ctx context.Context, s ServerSignIn, adopt string, ar
 		dst.Adopted = b.Now().UnixNano()
 	}
 	var master crypt.MasterKey
-	if exists {
-		prompt := "Password of this device's archive on the server: "
-		if adopt != "" {
-			prompt = "Password of the old computer's archive: "
+	if exists && adopt != "" {
+		var mode KeyMode
+		if master, mode, err = unlockAdopted(ctx, b, pw, archivePassword); err != nil {
+			return res, err
 		}
-		apw, err := archivePassword(prompt, false)
+		dst.KeyMode = string(mode)
+	} else if exists {
+		apw, err := archivePassword("Password of this device's archive on the server: ", false)
 		if err != nil {
 			return res, err
 		}

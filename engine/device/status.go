@@ -27,8 +27,11 @@ type LastBackup struct {
 // DestinationStatus describes one destination.
 type DestinationStatus struct {
 	config.Destination
-	Reachable   bool
-	Problem     string // why it cannot be used, in words
+	Reachable bool
+	Problem   string // why it cannot be used, in words
+	// Err is what Problem says, for a screen to say it in its own words
+	// (SignedOut tells a computer that was replaced or signed out).
+	Err         error
 	Packs       int64
 	StoredBytes int64
 	Files       int64 // live files and folders in the backup
@@ -56,10 +59,11 @@ func (d *Device) Status(ctx context.Context) Status {
 	for _, dst := range c.Destinations {
 		ds := DestinationStatus{Destination: dst}
 		if r, _, err := d.repo(ctx, dst.Name); err != nil {
-			ds.Problem = err.Error()
+			ds.Problem, ds.Err = err.Error(), err
 		} else if b, ok := r.Backend().(*remote.Backend); ok {
 			if err := b.Ping(ctx); err != nil {
-				ds.Problem = err.Error()
+				d.noteRefusal(dst.Name, err)
+				ds.Problem, ds.Err = err.Error(), err
 			} else {
 				ds.Reachable = true
 			}

@@ -35,7 +35,18 @@ func (al *alerter) observe(l *loop) {
 		return
 	}
 	o := alerts.Observation{Now: al.s.now(), LastComplete: st.LastSafe, Running: true, Since: l.started}
-	for _, dst := range al.s.d.Config().Destinations {
+	out := map[string]bool{}
+	for _, so := range st.SignedOut {
+		out[so.Destination] = true
+	}
+	dests := al.s.d.Config().Destinations
+	if len(out) >= len(dests) {
+		return // nothing is backed up from here any more, and the window says why: no alert adds to it
+	}
+	for _, dst := range dests {
+		if out[dst.Name] {
+			continue // the state says it already, and waiting will not change it
+		}
 		last, ok := l.reached[dst.Name]
 		o.Destinations = append(o.Destinations, alerts.DestinationSeen{Name: dst.Name, LastReached: last, Reachable: ok && !last.Before(l.lastPass)})
 	}

@@ -17,10 +17,12 @@ import (
 // tray icon flicker.
 const quietPass = 2 * time.Second
 
-// run makes one pass to every destination (over changed paths, or the whole
-// selection when changed is nil) and publishes what came of it. It reports
-// whether every destination completed.
-func (s *Service) run(ctx context.Context, l *loop, changed []string, workers int) bool {
+// run makes one pass to every destination (over the changed paths, over the
+// folders Within, or the whole selection when scope sets neither) and
+// publishes what came of it. It reports whether every destination
+// completed.
+func (s *Service) run(ctx context.Context, l *loop, scope device.BackupOptions, workers int) bool {
+	changed := scope.Changed
 	pctx, cancel := context.WithCancel(ctx)
 	s.mu.Lock()
 	s.cancel = cancel
@@ -41,6 +43,7 @@ func (s *Service) run(ctx context.Context, l *loop, changed []string, workers in
 	results := s.d.BackupAll(pctx, device.BackupOptions{
 		PruneAfter: true,
 		Changed:    changed,
+		Within:     scope.Within,
 		Workers:    workers,
 		Destination: func(name string) {
 			if shown {
@@ -65,19 +68,7 @@ func (s *Service) run(ctx context.Context, l *loop, changed []string, workers in
 	if s.State().Phase == Paused {
 		return false // paused while running: the pass was stopped on purpose
 	}
-	ok := true
-	now := s.now()
-	l.retryAt, l.lastPass = time.Time{}, now
-	for _, r := range results {
-		if r.Err == nil && r.Pending == 0 {
-			l.reached[r.Name] = now
-		} else {
-			ok = false
-		}
-		if r.Err != nil && errors.Is(r.Err, store.ErrOffline) || r.Pending > 0 {
-			l.retryAt = now.Add(s.d.Settings().BackupEvery)
-		}
-	}
+	ok := l.settle(results)
 	if changed != nil {
 		// A pass over changed paths says nothing new about files that
 		// could not be read elsewhere: keep what the last scan found.
@@ -86,18 +77,55 @@ func (s *Service) run(ctx context.Context, l *loop, changed []string, workers in
 	s.log(changed, results, s.now().Sub(start))
 	s.publish(func(st *State) {
 		st.Destination = ""
-		s.conclude(st, results, unreadable)
+		s.conclude(st, results, unreadable, changed == nil)
 	})
 	return ok
 }
 
+// settle notes what a pass's results mean for the loop: which destinations
+// were reached, and when to retry after a failure. A destination that
+// refuses this computer's sign-in is not retried at all (the device sends
+// it nothing more), so it counts neither as a failure nor as reached. It
+// reports whether the pass had no failure.
+func (l *loop) settle(results []device.DestinationResult) bool {
+	now := l.s.now()
+	l.lastPass = now
+	ok, queueing := true, true
+	for _, r := range results {
+		if _, out := device.SignedOut(r.Err); out {
+			continue
+		}
+		if r.Err == nil && r.Pending == 0 {
+			l.reached[r.Name] = now
+			continue
+		}
+		ok = false
+		if r.Err != nil && !errors.Is(r.Err, store.ErrOffline) {
+			queueing = false
+		}
+	}
+	if ok {
+		l.retry.succeeded()
+		l.retryAt, l.queueing = time.Time{}, false
+	} else {
+		l.retryAt, l.queueing = l.retry.failed(now), queueing
+	}
+	return ok
+}
+
 // conclude turns a pass's results into the state people see.
-func (s *Service) conclude(st *State, results []device.DestinationResult, unreadable []engine.FileError) {
-	st.Unreadable, st.Pending, st.Problem = unreadable, 0, ""
+func (s *Service) conclude(st *State, results []device.DestinationResult, unreadable []engine.FileError, full bool) {
+	st.Unreadable, st.Pending, st.Problem, st.SignedOut = unreadable, 0, "", nil
+	st.Passes++
 	offline, failed := 0, 0
 	for _, r := range results {
 		st.Pending += r.Queued
+		so, out := device.SignedOut(r.Err)
 		switch {
+		case out:
+			st.SignedOut = append(st.SignedOut, SignedOut{Destination: r.Name, Replaced: so.Replaced,
+				ReplacedBy: so.ReplacedBy, At: so.At})
+			st.Problem = r.Name + ": " + r.Err.Error()
 		case r.Err != nil && errors.Is(r.Err, store.ErrOffline):
 			offline++
 			st.Problem = r.Name + ": " + r.Err.Error()
@@ -108,8 +136,11 @@ func (s *Service) conclude(st *State, results []device.DestinationResult, unread
 			offline++
 		}
 	}
+	// A pass over changes says nothing of folders added to the selection
+	// and not scanned yet: they are not safe.
+	safe := full || !st.SelectionAdded
 	switch {
-	case failed > 0:
+	case failed > 0 || len(st.SignedOut) > 0:
 		st.Phase = Attention
 	case offline > 0:
 		st.Phase = Offline
@@ -118,10 +149,14 @@ func (s *Service) conclude(st *State, results []device.DestinationResult, unread
 		}
 	case len(unreadable) > 0:
 		st.Phase = Attention
-		st.LastSafe = s.now()
+		if safe {
+			st.LastSafe = s.now()
+		}
 	default:
 		st.Phase = Idle
-		st.LastSafe = s.now()
+		if safe {
+			st.LastSafe = s.now()
+		}
 	}
 }
 

@@ -24,9 +24,14 @@ type loop struct {
 	watchKey string               // the selection the watcher follows
 	changed  map[string]struct{}  // paths a watcher saw change, not yet backed up
 	lastScan time.Time            // last complete scan of the whole selection
-	retryAt  time.Time            // a destination was offline: try again then
+	retryAt  time.Time            // a pass failed: try again then
+	retry    backoff              // failed passes in a row
+	queueing bool                 // every failure was a destination offline: passes over changes queue them
 	lastPass time.Time            // when the last pass ended
 	reached  map[string]time.Time // when each destination last took a whole pass
+	now      coverage             // the selection now
+	scanned  coverage             // the selection the last complete scan covered
+	added    []string             // roots selected since, when that is all that changed (selection.go)
 }
 
 // Serve runs until ctx ends. The rules:
@@ -38,11 +43,20 @@ type loop struct {
 //   - the whole selection is scanned daily at Settings.VerifyAt (or soon
 //     after, when the computer was asleep), and every Settings.BackupEvery
 //     where watching is off or limited by the OS;
-//   - while a destination cannot be reached, passes retry every BackupEvery;
+//   - a failed pass is retried after a wait that doubles each time, with
+//     jitter, up to a ceiling (backoff.go); passes over changes go on
+//     meanwhile only when the failure was a destination out of reach
+//     (they wait in its queue on this computer);
+//   - a server that refuses this computer's sign-in (replaced or signed
+//     out) is sent nothing more (the device keeps its refusal); the state
+//     says so (State.SignedOut) and the other destinations go on;
+//   - a change of the selection starts a scan for what was added, and until
+//     it completes the state says so (State.SelectionAdded);
 //   - the throttle policy (battery, hours, presence) may make passes wait;
 //     the upload limit follows presence. One pass runs at a time.
 func (s *Service) Serve(ctx context.Context) error {
-	l := &loop{s: s, started: s.now(), changed: map[string]struct{}{}, reached: map[string]time.Time{}}
+	l := &loop{s: s, started: s.now(), changed: map[string]struct{}{}, reached: map[string]time.Time{},
+		retry: backoff{base: s.opts.RetryBase, ceiling: s.opts.RetryCeiling, rand: s.opts.Rand}}
 	defer l.stopWatch()
 	s.fullScan.Store(true)
 	al := s.newAlerter()
@@ -51,21 +65,21 @@ func (s *Service) Serve(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if l.selectionChanged() && l.added == nil { // said before the watcher, which may take a while on a large folder
+			s.fullScan.Store(true) // more than an addition changed: everything is scanned
+		}
 		l.syncWatch(ctx)
 		wait := l.step(ctx)
 		al.observe(l)
-		timer := time.NewTimer(max(wait, 100*time.Millisecond))
 		select {
 		case <-ctx.Done():
-			timer.Stop()
 			return ctx.Err()
 		case <-s.wake:
 		case <-s.d.ConfigChanged(): // a new selection or settings: follow them now
 		case b, ok := <-l.batches():
 			l.take(b, ok)
-		case <-timer.C:
+		case <-s.opts.After(max(wait, 100*time.Millisecond)):
 		}
-		timer.Stop()
 	}
 }
 
@@ -91,9 +105,12 @@ func (l *loop) step(ctx context.Context) time.Duration {
 	}
 	set := s.d.Settings()
 	nextScan := l.nextScan(set, now)
-	full := s.fullScan.Load() || !now.Before(nextScan)
+	waiting := !l.retryAt.IsZero() && now.Before(l.retryAt) && !s.asked() // backing off
+	full := (s.fullScan.Load() || !now.Before(nextScan)) && !waiting
 	retry := !l.retryAt.IsZero() && !now.Before(l.retryAt)
-	due := full || retry || len(l.changed) > 0
+	adding := len(l.added) > 0 && !waiting
+	changes := len(l.changed) > 0 && (!waiting || l.queueing)
+	due := full || retry || adding || changes
 	dec := s.decide(set, now)
 	s.d.SetUploadLimit(dec.UploadBps)
 	s.publish(func(st *State) {
@@ -120,30 +137,50 @@ func (l *loop) step(ctx context.Context) time.Duration {
 		return maxWait // a command holds the archive (Hold); its release wakes the loop
 	}
 	workers := throttle.Workers(dec.CPUPercent, runtime.NumCPU())
+	scanned := false
 	switch {
 	case full || retry:
 		s.fullScan.Store(false)
 		s.askedByPerson.Store(false)
 		l.changed = map[string]struct{}{} // the scan covers them
-		if s.run(ctx, l, nil, workers) {
-			l.lastScan = s.now()
-			s.publish(func(st *State) { st.LastScan = l.lastScan })
+		l.noteWaiting()
+		covers := l.now
+		if s.run(ctx, l, device.BackupOptions{}, workers) {
+			l.lastScan, l.scanned, scanned = s.now(), covers, true
 		}
-	case len(l.changed) > 0:
+	case adding:
+		covers := l.now
+		if s.run(ctx, l, device.BackupOptions{Within: l.added}, workers) {
+			l.scanned = covers // the rest was scanned before, and the watcher or the scans follow it
+			l.selectionChanged()
+		}
+	case changes:
 		paths := make([]string, 0, len(l.changed))
 		for p := range l.changed {
 			paths = append(paths, p)
 		}
 		l.changed = map[string]struct{}{}
-		s.run(ctx, l, paths, workers)
+		l.noteWaiting()
+		if !s.run(ctx, l, device.BackupOptions{Changed: paths}, workers) && s.State().Phase == Paused {
+			l.requeue(paths) // stopped by the pause: they still wait
+		}
 	}
 	next := l.nextScan(set, s.now())
-	s.publish(func(st *State) {
-		st.NextScan = next
+	if l.retryAt.After(next) {
+		next = l.retryAt
+	}
+	s.publish(func(st *State) { // the scan and the next one together: a reader never sees one without the other
+		st.NextScan, st.RetryAt = next, l.retryAt
+		if scanned {
+			st.LastScan = l.lastScan
+		}
 		if !st.NextRun.IsZero() {
 			st.NextRun = next
 		}
 	})
+	if scanned {
+		l.selectionChanged() // what was added is safe now, unless more was added meanwhile
+	}
 	wait := min(maxWait, next.Sub(s.now()))
 	if !l.retryAt.IsZero() {
 		wait = min(wait, l.retryAt.Sub(s.now()))

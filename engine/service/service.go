@@ -11,6 +11,8 @@ package service
 import (
 	"context"
 	"log/slog"
+	"math/rand/v2"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,6 +64,33 @@ type State struct {
 	// Held is the throttle's decision while Phase is Waiting (why, as data
 	// a UI can translate; Problem says it in English).
 	Held throttle.Decision
+	// SignedOut lists the server destinations that no longer accept this
+	// computer (replaced by another computer, or signed out): nothing is
+	// sent to them until the person signs in again. Phase is Attention.
+	SignedOut []SignedOut
+	// SelectionAdded says the selection changed since the last complete
+	// scan: what was added is not backed up yet, so nothing may say that
+	// everything is safe (a pass for it is due or running).
+	SelectionAdded bool
+	// RetryAt is when a failed pass is tried again (zero: none failed).
+	RetryAt time.Time
+	// ChangesWaiting is how many changed files and folders the watcher
+	// saw that wait for a pass (while paused, holding back, or between
+	// the save and its pass).
+	ChangesWaiting int
+	// Passes counts the passes that ended since the service started: a
+	// screen reads the destinations' status again when it grows.
+	Passes int
+}
+
+// SignedOut is a server destination that refuses this computer's sign-in.
+type SignedOut struct {
+	Destination string
+	// Replaced says another computer took this one's place (the replace
+	// wizard); ReplacedBy is its name, when the server said; At is when.
+	Replaced   bool
+	ReplacedBy string
+	At         time.Time
 }
 
 // Options tune a service; the zero value is what the app uses.
@@ -90,6 +119,14 @@ type Options struct {
 	Log *slog.Logger
 	// Now is the clock (tests); default time.Now.
 	Now func() time.Time
+	// After is the loop's timer (tests give one that moves Now instead of
+	// waiting); default time.After.
+	After func(d time.Duration) <-chan time.Time
+	// RetryBase and RetryCeiling bound the waits before retrying a failed
+	// pass (backoff.go); defaults 2 s and 15 min. Rand draws the jitter
+	// (default math/rand/v2's Float64).
+	RetryBase, RetryCeiling time.Duration
+	Rand                    func() float64
 }
 
 // Service runs backups. Safe for concurrent use.
@@ -123,6 +160,18 @@ func NewWithOptions(d *device.Device, o Options) *Service {
 	}
 	if o.Battery == nil {
 		o.Battery = func() (throttle.Battery, error) { return throttle.ReadBattery("") }
+	}
+	if o.After == nil {
+		o.After = time.After
+	}
+	if o.RetryBase <= 0 {
+		o.RetryBase = defaultRetryBase
+	}
+	if o.RetryCeiling <= 0 {
+		o.RetryCeiling = defaultRetryCeiling
+	}
+	if o.Rand == nil {
+		o.Rand = rand.Float64
 	}
 	return &Service{d: d, opts: o, now: o.Now, subs: map[int]func(State){}, wake: make(chan struct{}, 1),
 		passing: make(chan struct{}, 1)}
@@ -171,10 +220,18 @@ func (s *Service) Subscribe(fn func(State)) (cancel func()) {
 	}
 }
 
+// publish changes the state and tells the subscribers, unless nothing
+// changed: the loop publishes what it computes on every turn, and a tray or
+// a window must not be redrawn for nothing.
 func (s *Service) publish(change func(*State)) {
 	s.mu.Lock()
+	before := s.state
 	change(&s.state)
 	st := s.state
+	if reflect.DeepEqual(before, st) {
+		s.mu.Unlock()
+		return
+	}
 	subs := make([]func(State), 0, len(s.subs))
 	for _, fn := range s.subs {
 		subs = append(subs, fn)

@@ -36,7 +36,7 @@ func watching(t *testing.T, d *device.Device, o Options) (*Service, context.Cont
 	}
 	s := NewWithOptions(d, o)
 	ctx := serve(t, s)
-	waitFor(t, s, func(st State) bool { return !st.LastSafe.IsZero() && st.Watching.Folders > 0 })
+	waitFor(t, s, func(st State) bool { return !st.LastScan.IsZero() && st.Watching.Folders > 0 })
 	return s, ctx
 }
 

@@ -34,9 +34,6 @@ func (l *loop) syncWatch(ctx context.Context) {
 		})
 		return
 	}
-	if l.watchKey != "" {
-		s.fullScan.Store(true) // the selection changed: take in what is new
-	}
 	l.watcher, l.watchKey = w, plan.Key
 	s.publish(func(st *State) { st.Watching = w.Status() })
 }
@@ -70,5 +67,22 @@ func (l *loop) take(b watch.Batch, ok bool) {
 	}
 	for _, p := range b.Paths {
 		l.changed[p] = struct{}{}
+	}
+	l.noteWaiting()
+}
+
+// requeue puts changes back to wait for the next pass.
+func (l *loop) requeue(paths []string) {
+	for _, p := range paths {
+		l.changed[p] = struct{}{}
+	}
+	l.noteWaiting()
+}
+
+// noteWaiting publishes how many changes wait for a pass, when that
+// changed.
+func (l *loop) noteWaiting() {
+	if n := len(l.changed); l.s.State().ChangesWaiting != n {
+		l.s.publish(func(st *State) { st.ChangesWaiting = n })
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -27,6 +28,9 @@ type Options struct {
 	// Escrow makes the organisation's escrow key, as cairn-server escrow
 	// init does.
 	Escrow bool
+	// Wrap, when set, wraps the server's handler: a test counts or watches
+	// the requests the server gets.
+	Wrap func(http.Handler) http.Handler
 }
 
 // Server runs the real Cairn server in this process, over TLS with a
@@ -56,7 +60,11 @@ func Server(t testing.TB, o Options) (url, fingerprint string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewTLSServer(srv.Handler())
+	h := srv.Handler()
+	if o.Wrap != nil {
+		h = o.Wrap(h)
+	}
+	ts := httptest.NewTLSServer(h)
 	t.Cleanup(ts.Close)
 	return ts.URL, remote.Fingerprint(ts.Certificate().Raw)
 }

@@ -35,6 +35,7 @@ func NewFolderForm(w fyne.Window, d Deps, onAdded OnAdded) *Form {
 	s.name.OnChanged = func(string) { s.named = !s.naming }
 	choose := widget.NewButton(lang.L("Choose…"), func() { s.choose(w) })
 	s.archive = NewPasswordFields(lang.L("Archive password"), lang.L("The archive password encrypts your files on the drive. Keep it safe: without it nobody can restore them. If the folder holds a Cairn backup already, Cairn asks for that backup's password instead."))
+	s.archive.Require(DriveMinimum())
 	fields := widget.NewForm(append([]*widget.FormItem{
 		{Text: lang.L("Folder"), Widget: container.NewBorder(nil, nil, nil, choose, s.path),
 			HintText: lang.L("An empty folder on an external drive, or one that holds a Cairn backup")},
@@ -45,6 +46,12 @@ func NewFolderForm(w fyne.Window, d Deps, onAdded OnAdded) *Form {
 	f.prepare = func() (job, bool) { return s.prepare(f) }
 	f.folder = s
 	return f
+}
+
+// DriveMinimum says why a drive's archive password must be long: Require
+// takes it for a new drive, and Settings when a drive's password changes.
+func DriveMinimum() string {
+	return lang.L("This password protects everything on the drive, and whoever finds the drive can try passwords as fast as their computer allows: use at least 10 characters, for example three or four words.")
 }
 
 // SetFolder fills in the folder (a drive the first-run flow found, say).
@@ -76,6 +83,9 @@ func (s *folderFields) choose(w fyne.Window) {
 			d.SetLocation(l)
 		}
 	}
+	// A list shows folder names whole; the grid breaks them over two lines
+	// ("Documen ts"). A view the person chose in the dialog is kept.
+	d.SetView(dialog.ListView)
 	d.Resize(w.Canvas().Size())
 	d.Show()
 }

@@ -48,7 +48,7 @@ func TestPasswordRules(t *testing.T) {
 		t.Fatalf("an empty password: hint %q, busy %v", pw.Hint(), f.Busy())
 	}
 	test.Type(pw.pw, "short")
-	if !strings.Contains(pw.Hint(), "longer password is safer") {
+	if !strings.Contains(pw.Hint(), "use at least 10 characters") {
 		t.Fatalf("a short password: %q", pw.Hint())
 	}
 	test.Type(pw.again, "shore")
@@ -60,10 +60,25 @@ func TestPasswordRules(t *testing.T) {
 		t.Fatal("a mismatch was submitted")
 	}
 	pw.again.SetText("short")
-	f.Submit() // short, but allowed: the warning stays
+	f.Submit() // short: a drive's password is all that guards it
+	if f.Busy() || len(h.a.Dev.Config().Destinations) != 1 {
+		t.Fatal("a 5-character drive password was accepted")
+	}
+	if want := "This password protects everything on the drive"; !strings.HasPrefix(pw.Hint(), want) || !strings.Contains(pw.Hint(), "use at least 10 characters") {
+		t.Fatalf("a short drive password: %q", pw.Hint())
+	}
+	pw.pw.SetText("123456789") // 9 characters: still short
+	pw.again.SetText("123456789")
+	f.Submit()
+	if f.Busy() || len(h.a.Dev.Config().Destinations) != 1 {
+		t.Fatal("a 9-character drive password was accepted")
+	}
+	pw.pw.SetText("three or four words")
+	pw.again.SetText("three or four words")
+	f.Submit()
 	h.q.Wait(t, "the folder added", func() bool { return len(h.added) == 1 })
-	if !strings.Contains(pw.Hint(), "longer password is safer") {
-		t.Errorf("the warning went: %q", pw.Hint())
+	if pw.Hint() != "" {
+		t.Errorf("a good password left a hint: %q", pw.Hint())
 	}
 }
 

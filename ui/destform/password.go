@@ -10,8 +10,9 @@ import (
 )
 
 // minGoodPassword is the length below which a password is accepted with a
-// warning: short ones fall to guessing, and the archive may sit on a server
-// or a lost drive for years.
+// warning, or refused where it is all that guards the archive (Require):
+// short ones fall to guessing, and the archive may sit on a server or a
+// lost drive for years.
 const minGoodPassword = 10
 
 // PasswordFields are the pair of fields for a new archive password, with
@@ -22,6 +23,9 @@ type PasswordFields struct {
 	pw, again *widget.Entry
 	hint      *widget.Label
 	items     []*widget.FormItem
+	// required, when set, says why a password shorter than
+	// minGoodPassword is refused rather than only warned about.
+	required string
 }
 
 // NewPasswordFields returns the fields; label names the first one ("Archive
@@ -43,14 +47,32 @@ func NewPasswordFields(label, explain string) *PasswordFields {
 	return p
 }
 
+// Require refuses a password shorter than minGoodPassword characters,
+// saying why: on a drive the password is all that stands between a finder
+// and every file on it.
+func (p *PasswordFields) Require(why string) { p.required = why }
+
+// short says whether the password typed is shorter than minGoodPassword.
+func (p *PasswordFields) short() bool {
+	return p.pw.Text != "" && utf8.RuneCountInString(p.pw.Text) < minGoodPassword
+}
+
+// shortWords says why a short password is a problem.
+func (p *PasswordFields) shortWords() string {
+	if p.required != "" {
+		return p.required
+	}
+	return lang.L("A longer password is safer: use at least 10 characters, for example three or four words.")
+}
+
 // live shows, while the person types, a warning for a short password and an
 // error once the second field is as long as the first but differs.
 func (p *PasswordFields) live() {
 	switch {
 	case p.again.Text != "" && len(p.again.Text) >= len(p.pw.Text) && p.again.Text != p.pw.Text:
 		p.show(lang.L("The two passwords are not the same."), widget.DangerImportance)
-	case p.pw.Text != "" && utf8.RuneCountInString(p.pw.Text) < minGoodPassword:
-		p.show(lang.L("A longer password is safer: use at least 10 characters, for example three or four words."), widget.WarningImportance)
+	case p.short():
+		p.show(p.shortWords(), widget.WarningImportance)
 	default:
 		p.show("", widget.MediumImportance)
 	}
@@ -77,7 +99,8 @@ func (p *PasswordFields) Object() fyne.CanvasObject {
 }
 
 // Check says whether the fields hold a usable password, showing why not. A
-// short one is allowed, with its warning left in place.
+// short one is allowed, with its warning left in place, unless Require
+// made the minimum a rule.
 func (p *PasswordFields) Check() ([]byte, bool) {
 	switch {
 	case p.pw.Text == "":
@@ -85,6 +108,9 @@ func (p *PasswordFields) Check() ([]byte, bool) {
 		return nil, false
 	case p.again.Text != p.pw.Text:
 		p.show(lang.L("The two passwords are not the same. Type the password again in both fields."), widget.DangerImportance)
+		return nil, false
+	case p.short() && p.required != "":
+		p.show(p.required, widget.DangerImportance)
 		return nil, false
 	}
 	p.live()

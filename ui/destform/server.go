@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -21,13 +22,20 @@ type serverFields struct {
 	address, user, password, fingerprint, computer *widget.Entry
 	key                                            *keyChoice
 	fields                                         *fyne.Container // holds the widget.Form, made again when the choice changes
+
+	// trusted remembers the fingerprints the person confirmed, by server
+	// address, so that trying again (after a wrong password) does not ask
+	// a second time. Written by the sign-in's goroutine.
+	mu      sync.Mutex
+	trusted map[string]string
 }
 
 // NewServerForm returns the form that signs this computer in to a Cairn
 // server and creates its archive there (or continues the one it has).
 func NewServerForm(w fyne.Window, d Deps, onAdded OnAdded) *Form {
 	s := &serverFields{address: widget.NewEntry(), user: widget.NewEntry(), password: widget.NewPasswordEntry(),
-		fingerprint: widget.NewEntry(), computer: widget.NewEntry(), key: newKeyChoice(), fields: container.NewStack()}
+		fingerprint: widget.NewEntry(), computer: widget.NewEntry(), key: newKeyChoice(), fields: container.NewStack(),
+		trusted: map[string]string{}}
 	s.address.SetPlaceHolder("https://backup.example.org:8443")
 	s.fingerprint.SetPlaceHolder(lang.L("Optional: type it if your IT department gave you one (12:ab:…)"))
 	if host, err := os.Hostname(); err == nil {
@@ -97,6 +105,9 @@ func (s *serverFields) prepare(f *Form) (job, bool) {
 	sign := device.ServerSignIn{Name: uniqueName(host, f.deps.Engine.Config()), URL: addr,
 		User: strings.TrimSpace(s.user.Text), Device: strings.TrimSpace(s.computer.Text),
 		Fingerprint: strings.TrimSpace(s.fingerprint.Text)}
+	if sign.Fingerprint == "" {
+		sign.Fingerprint = s.trustedFingerprint(addr)
+	}
 	accountPw := []byte(s.password.Text)
 	existing := lang.L("This computer has a backup on this server already. Type the password you chose for it.")
 	computer := sign.Device
@@ -106,7 +117,13 @@ func (s *serverFields) prepare(f *Form) (job, bool) {
 	about := keyFileHeading(host, sign.User, computer)
 	run := func(ctx context.Context) (string, device.AddResult, error) {
 		sign.Password = func() ([]byte, error) { return accountPw, nil }
-		sign.ConfirmFingerprint = func(fp string) (bool, error) { return f.confirmFingerprint(ctx, host, fp) }
+		sign.ConfirmFingerprint = func(fp string) (bool, error) {
+			ok, err := f.confirmFingerprint(ctx, host, fp)
+			if ok && err == nil {
+				s.trust(addr, fp)
+			}
+			return ok, err
+		}
 		opts.ShowCustomKey = func(key string) error { return f.showCustomKey(ctx, key, about) }
 		res, err := f.deps.Engine.AddServerDestinationWithKey(ctx, sign, opts, func(_ string, create bool) ([]byte, error) {
 			switch {
@@ -121,6 +138,20 @@ func (s *serverFields) prepare(f *Form) (job, bool) {
 	}
 	return job{doing: lang.L("Signing in to {{.Server}}…", map[string]any{"Server": host}), run: run,
 		explain: keyProblem(opts.Mode)}, true
+}
+
+// trust remembers that the person confirmed fingerprint fp for addr.
+func (s *serverFields) trust(addr, fp string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.trusted[addr] = fp
+}
+
+// trustedFingerprint is the fingerprint confirmed for addr, or "".
+func (s *serverFields) trustedFingerprint(addr string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.trusted[addr]
 }
 
 // serverAddress turns what was typed into https://host:port, adding the

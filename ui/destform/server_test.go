@@ -106,3 +106,33 @@ func TestSplitFingerprint(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 }
+
+// The fingerprint confirmed once is not asked again when the sign-in is
+// tried again after a wrong password.
+func TestTheFingerprintIsAskedOnce(t *testing.T) {
+	h := newHarness(t)
+	url, _ := startServer(t)
+	f := h.serverForm(t, url)
+	test.Type(f.server.password, "not my password")
+	f.Submit()
+	h.q.Wait(t, "the fingerprint dialog", func() bool { return dialogButton(h.w, "Trust") != nil })
+	test.Tap(dialogButton(h.w, "Trust"))
+	h.q.Wait(t, "the sign-in to fail", func() bool { return !f.Busy() })
+	if !strings.Contains(f.Problem(), "The user name or password is not right") {
+		t.Fatalf("problem: %q", f.Problem())
+	}
+	f.server.password.SetText("account password")
+	f.Submit()
+	asked := false
+	h.q.Wait(t, "signed in, or asked again", func() bool {
+		asked = dialogButton(h.w, "Trust") != nil
+		return asked || !f.Busy()
+	})
+	if asked {
+		test.Tap(dialogButton(h.w, "Cancel"))
+		t.Fatal("the fingerprint was asked a second time")
+	}
+	if len(h.added) != 1 || f.Problem() != "" {
+		t.Fatalf("added %v, problem %q", h.added, f.Problem())
+	}
+}

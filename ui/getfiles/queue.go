@@ -20,15 +20,16 @@ import (
 // shortest time between two of its updates.
 const progressEvery = 200 * time.Millisecond
 
-// queue is the Downloads list: restores run one at a time, in the order
+// queue is the list of restores: they run one at a time, in the order
 // they were asked for. The next one starts on the UI thread once the one
-// before has said how it ended.
+// before has said how it ended. Its title says where they go.
 type queue struct {
 	s       *Screen
 	jobs    []*job
 	running *job
 	list    *fyne.Container
 	box     *fyne.Container
+	title   *widget.Label
 	clear   *widget.Button
 }
 
@@ -36,8 +37,9 @@ func newQueue(s *Screen) *queue {
 	q := &queue{s: s, list: container.NewVBox()}
 	q.clear = widget.NewButton(lang.L("Clear finished"), q.clearFinished)
 	q.clear.Importance = widget.LowImportance
-	title := widget.NewLabelWithStyle(lang.L("Downloads"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	q.box = container.NewBorder(container.NewBorder(nil, nil, nil, q.clear, title), nil, nil, nil,
+	q.title = widget.NewLabelWithStyle(lang.L("Restores"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	q.title.Truncation = fyne.TextTruncateEllipsis
+	q.box = container.NewBorder(container.NewBorder(nil, nil, nil, q.clear, q.title), nil, nil, nil,
 		container.NewVScroll(q.list))
 	return q
 }
@@ -47,6 +49,7 @@ func (q *queue) add(j *job) {
 	j.card = newJobCard(q, j)
 	q.jobs = append(q.jobs, j)
 	q.list.Add(j.card.box)
+	q.retitle()
 	q.s.showQueue(true)
 	q.next()
 }
@@ -107,9 +110,27 @@ func (q *queue) stop(j *job) {
 func (q *queue) remove(j *job) {
 	q.jobs = slices.DeleteFunc(q.jobs, func(x *job) bool { return x == j })
 	q.list.Remove(j.card.box)
+	q.retitle()
 	if len(q.jobs) == 0 {
 		q.s.showQueue(false)
 	}
+}
+
+// retitle names the list after where its restores go: one place, or
+// "Restores" when they go to several.
+func (q *queue) retitle() {
+	title := ""
+	for _, j := range q.jobs {
+		if title != "" && j.to != title {
+			q.title.SetText(lang.L("Restores"))
+			return
+		}
+		title = j.to
+	}
+	if title == "" {
+		title = lang.L("Restores")
+	}
+	q.title.SetText(title)
 }
 
 func (q *queue) clearFinished() {

@@ -14,6 +14,7 @@ import (
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/index"
 	"github.com/cairnbackup/cairn/engine/restore"
+	"github.com/cairnbackup/cairn/ui/fit"
 	"github.com/cairnbackup/cairn/ui/words"
 )
 
@@ -57,7 +58,9 @@ func newRestorePanel(s *Screen) *restorePanel {
 	labelled := func(l string, o fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewVBox(widget.NewLabelWithStyle(l, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), o)
 	}
-	options := container.NewGridWithColumns(3, labelled(lang.L("Save to"), p.saveTo),
+	cols := fit.Columns{Want: []func() float32{func() float32 { return fit.SelectWant(p.saveTo) },
+		func() float32 { return fit.SelectWant(p.conflict) }, func() float32 { return fit.SelectWant(p.perms) }}}
+	options := container.New(cols, labelled(lang.L("Save to"), p.saveTo),
 		labelled(lang.L("If a file is already there"), p.conflict), labelled(lang.L("Permissions"), p.perms))
 	p.box = container.NewVBox(widget.NewSeparator(), options,
 		container.NewBorder(nil, nil, nil, p.button, p.hint))
@@ -104,6 +107,9 @@ func (p *restorePanel) chooseFolder() {
 		d.SetLocation(l)
 	}
 	d.SetConfirmText(lang.L("Restore here"))
+	// A list shows folder names whole; the grid breaks them over two lines
+	// ("Documen ts"). A view the person chose in the dialog is kept.
+	d.SetView(dialog.ListView)
 	d.Resize(fyne.NewSize(720, 500))
 	p.folderDialog = d
 	d.Show()
@@ -128,12 +134,29 @@ func (p *restorePanel) target() string {
 	return ""
 }
 
-// placeName says where restored files go, in words.
-func (p *restorePanel) placeName() string {
+// placeName says where n restored files go, in words.
+func (p *restorePanel) placeName(n int) string {
+	if p.place == toOriginal && n == 1 {
+		return lang.L("where it was")
+	}
 	if p.place == toOriginal {
 		return lang.L("where they were")
 	}
 	return p.target()
+}
+
+// listTitle is the title of the list of restores when they all go where
+// the panel says.
+func (p *restorePanel) listTitle() string {
+	switch p.place {
+	case toDownloads:
+		return lang.L("Restores to Downloads")
+	case toDesktop:
+		return lang.L("Restores to the desktop")
+	case toOriginal:
+		return lang.L("Restores to where they were")
+	}
+	return lang.L("Restores to {{.Folder}}", map[string]any{"Folder": p.folder})
 }
 
 // options are the restore options chosen.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/index"
+	"github.com/cairnbackup/cairn/ui/fit"
 	"github.com/cairnbackup/cairn/ui/words"
 )
 
@@ -29,17 +30,18 @@ const (
 // "Loading…" or error line in place of a folder's children.
 type row struct {
 	widget.BaseWidget
-	check                    *widget.Check
-	icon                     *widget.Icon
-	name, folder, size, when *widget.Label
-	clock                    *widget.Button
-	content                  fyne.CanvasObject
-	id                       string // the tree node or search result shown
-	path                     string
-	entry                    index.Entry
-	binding                  bool
-	onCheck                  func(path string, on bool)
-	onClock                  func(e index.Entry)
+	check            *widget.Check
+	icon             *widget.Icon
+	name, size, when *widget.Label
+	folder           *fit.PathLabel
+	clock            *widget.Button
+	content          fyne.CanvasObject
+	id               string // the tree node or search result shown
+	path             string
+	entry            index.Entry
+	binding          bool
+	onCheck          func(path string, on bool)
+	onClock          func(e index.Entry)
 }
 
 func newRow(withFolder bool, onCheck func(string, bool), onClock func(index.Entry)) *row {
@@ -50,7 +52,7 @@ func newRow(withFolder bool, onCheck func(string, bool), onClock func(index.Entr
 		}
 	})
 	r.name = truncLabel()
-	r.folder = truncLabel()
+	r.folder = fit.NewPathLabel("")
 	r.size = widget.NewLabel("")
 	r.size.Alignment = fyne.TextAlignTrailing
 	r.when = truncLabel()
@@ -87,7 +89,7 @@ func (r *row) bind(e index.Entry, state checkState, now time.Time) {
 		r.icon.SetResource(theme.FileIcon())
 	}
 	r.setText(r.name, displayName(v.Path), widget.MediumImportance)
-	r.folder.SetText(osPath(path.Dir(v.Path)))
+	r.folder.SetPath(osPath(path.Dir(v.Path)))
 	r.size.SetText("")
 	if v.Type != engine.TypeDir {
 		r.size.SetText(words.Bytes(v.Size))
@@ -108,7 +110,7 @@ func (r *row) note(text string, imp widget.Importance) {
 	r.icon.Hide()
 	r.clock.Hide()
 	r.setText(r.name, text, imp)
-	r.folder.SetText("")
+	r.folder.SetPath("")
 	r.size.SetText("")
 	r.when.SetText("")
 }

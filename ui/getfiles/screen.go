@@ -176,7 +176,7 @@ func (s *Screen) showOnly(o fyne.CanvasObject) {
 	s.root.Refresh()
 }
 
-// showQueue puts the Downloads list under the tree, once there is one.
+// showQueue puts the list of restores under the tree, once there is one.
 func (s *Screen) showQueue(on bool) {
 	if on {
 		s.middle.Objects = []fyne.CanvasObject{s.split}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/index"
+	"github.com/cairnbackup/cairn/ui/fit"
 	"github.com/cairnbackup/cairn/ui/words"
 )
 
@@ -37,11 +38,10 @@ func (s *Screen) showVersions(e index.Entry) {
 	})
 	vd.list.OnSelected = func(id widget.ListItemID) { vd.list.Unselect(id) }
 	where := widget.NewLabel(lang.L("A version you restore goes to: {{.Place}}. Change this under “Save to” below.",
-		map[string]any{"Place": s.panel.placeName()}))
+		map[string]any{"Place": s.panel.placeName(1)})) // the versions of one file
 	where.Wrapping = fyne.TextWrapWord
 	where.TextStyle.Italic = true
-	path := widget.NewLabel(osPath(p))
-	path.Truncation = fyne.TextTruncateEllipsis
+	path := fit.NewPathLabel(osPath(p))
 	content := container.NewBorder(container.NewVBox(path, vd.status), where, nil, nil, vd.list)
 	vd.d = dialog.NewCustom(lang.L("Versions of {{.Name}}", map[string]any{"Name": displayName(p)}), lang.L("Close"), content, s.w)
 	vd.d.Resize(fyne.NewSize(640, 440))

@@ -39,7 +39,7 @@ func (c *destCard) show(ds device.DestinationStatus, now time.Time) {
 		c.reach.SetText(lang.L("Ready"))
 	} else {
 		c.reach.Importance = widget.DangerImportance
-		c.reach.SetText(lang.L("Cannot be used now: {{.Problem}}", map[string]any{"Problem": ds.Problem}))
+		c.reach.SetText(lang.L("Cannot be used now: {{.Problem}}", map[string]any{"Problem": problemOf(ds)}))
 	}
 	c.last.SetText(lastBackup(ds.LastBackup, now))
 	c.stored.SetText(lang.N("{{.Size}} stored, {{.Count}} files and folders", int(ds.Files),
@@ -47,6 +47,15 @@ func (c *destCard) show(ds device.DestinationStatus, now time.Time) {
 	c.pending.Hidden = ds.Pending == 0
 	c.pending.SetText(lang.N("{{.Count}} changes wait on this computer until the server can be reached ({{.Size}})",
 		ds.Pending, map[string]any{"Count": ds.Pending, "Size": words.Bytes(ds.Queued)}))
+}
+
+// problemOf says why a destination cannot be used, in words (the
+// engine's own when no translation fits).
+func problemOf(ds device.DestinationStatus) string {
+	if ds.Err != nil {
+		return words.Error(ds.Err)
+	}
+	return ds.Problem
 }
 
 func (c *destCard) showProgress(on bool, p backup.Progress) { c.progress.show(on, p) }
@@ -60,6 +69,9 @@ func lastBackup(lb *device.LastBackup, now time.Time) string {
 	case lb.Failed != "":
 		return lang.L("The last backup stopped at {{.When}}: {{.Why}}",
 			map[string]any{"When": words.When(lb.Finished, now), "Why": lb.Failed})
+	case lb.Changed == 0:
+		return lang.L("Last backup: {{.When}} (took {{.Took}}; nothing had changed)",
+			map[string]any{"When": words.When(lb.Finished, now), "Took": words.Duration(lb.Took)})
 	}
 	return lang.N("Last backup: {{.When}} (took {{.Took}}, {{.Count}} files changed)", int(lb.Changed),
 		map[string]any{"When": words.When(lb.Finished, now), "Took": words.Duration(lb.Took), "Count": lb.Changed})

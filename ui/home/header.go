@@ -61,7 +61,7 @@ func (h *header) object() fyne.CanvasObject { return h.box }
 func (h *header) show(st service.State, now time.Time, hasDestination bool) {
 	h.line.SetText(words.State(st, now))
 	h.icon.SetResource(stateIcon(st))
-	h.problem.SetText(st.Problem)
+	h.problem.SetText(problemText(st))
 	h.problem.Hidden = !showProblem(st)
 	h.next.SetText("")
 	if !st.NextRun.IsZero() && st.Phase != service.BackingUp && st.Phase != service.Paused {
@@ -98,10 +98,21 @@ func (h *header) pauseOrResume() {
 
 func (h *header) pauseMenu() *fyne.Menu {
 	svc := h.s.deps.Service
-	return fyne.NewMenu("",
-		fyne.NewMenuItem(lang.L("Pause for 1 hour"), func() { svc.Pause(time.Hour) }),
-		fyne.NewMenuItem(lang.L("Pause for 4 hours"), func() { svc.Pause(4 * time.Hour) }),
-		fyne.NewMenuItem(lang.L("Pause until I resume"), func() { svc.Pause(0) }))
+	var items []*fyne.MenuItem
+	for _, c := range words.PauseChoices() {
+		items = append(items, fyne.NewMenuItem(c.Label, func() { svc.Pause(c.For) }))
+	}
+	return fyne.NewMenu("", items...)
+}
+
+// problemText is what the person should know and do beyond the state
+// line: what to do about a destination that signed this computer out,
+// else the service's own words.
+func problemText(st service.State) string {
+	if len(st.SignedOut) > 0 {
+		return words.SignedOutAdvice(st.SignedOut[0])
+	}
+	return st.Problem
 }
 
 // showProblem says whether the service's problem adds to the state line.

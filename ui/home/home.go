@@ -3,6 +3,7 @@ package home
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
 	"time"
 
@@ -34,10 +35,12 @@ type Screen struct {
 	mu          sync.Mutex
 	latest      service.State
 	seen        bool
-	statusDue   bool // a pass ended: read the status again
+	statusDue   bool // a pass ended, or one runs for a while: read the status again
+	statusRead  time.Time
 	scheduled   bool
 	lastApply   time.Time
 	unsubscribe func()
+	stopClock   func()
 
 	// The UI thread's own.
 	state       service.State
@@ -50,6 +53,11 @@ type Screen struct {
 // minInterval bounds how often the screen redraws for the service's
 // progress: about 5 times a second looks live and costs nothing.
 const minInterval = 200 * time.Millisecond
+
+// statusEvery is how often the destinations' cards are read again while a
+// pass runs, so what they say is stored grows with it: reading the status
+// walks the index, which is not free for a large one.
+const statusEvery = 15 * time.Second
 
 // New returns the Home screen, following the service's state from now on
 // (until Close).
@@ -64,6 +72,7 @@ func New(w fyne.Window, d Deps) *Screen {
 	body := container.NewVBox(s.warnings.object(), s.watching.card, s.dests, s.selection.card)
 	s.content = container.NewBorder(s.header.object(), nil, nil, nil, container.NewVScroll(body))
 	s.unsubscribe = d.Service.Subscribe(s.onState)
+	s.stopClock = s.followClock()
 	return s
 }
 
@@ -80,6 +89,7 @@ func (s *Screen) Shown() {
 // Close stops following the service.
 func (s *Screen) Close() {
 	s.unsubscribe()
+	s.stopClock()
 	if s.cancelRead != nil {
 		s.cancelRead()
 	}
@@ -89,8 +99,10 @@ func (s *Screen) Close() {
 // the UI thread, no sooner than minInterval after the last one.
 func (s *Screen) onState(st service.State) {
 	s.mu.Lock()
-	if s.seen && s.latest.Phase == service.BackingUp && st.Phase != service.BackingUp {
-		s.statusDue = true
+	if s.seen && st.Passes != s.latest.Passes ||
+		st.Phase == service.BackingUp && time.Since(s.statusRead) >= statusEvery {
+		s.statusDue = true // a pass ended (each one changes what is stored), or one runs long
+		s.statusRead = time.Now()
 	}
 	s.latest, s.seen = st, true
 	if s.scheduled {
@@ -112,6 +124,9 @@ func (s *Screen) apply() {
 	st, due := s.latest, s.statusDue
 	s.statusDue, s.scheduled, s.lastApply = false, false, time.Now()
 	s.mu.Unlock()
+	if !due && reflect.DeepEqual(st, s.state) {
+		return // nothing changed: nothing is drawn again
+	}
 	s.showState(st)
 	if due {
 		s.readStatus()

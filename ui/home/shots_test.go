@@ -66,6 +66,17 @@ func TestScreenshots(t *testing.T) {
 				Watching: watch.Status{Folders: 1204}, Progress: backup.Progress{FilesToRead: 1234,
 					FilesRead: 400, BytesToRead: 2_400_000_000, BytesRead: 900_000_000, Elapsed: 90 * time.Second}})
 		})
+		shot(t, h, dir, v, "home-replaced", func() {
+			h.s.showState(service.State{Phase: service.Attention, LastSafe: time.Now().Add(-26 * time.Hour),
+				Problem: "work: this computer was replaced",
+				SignedOut: []service.SignedOut{{Destination: "Work server", Replaced: true, ReplacedBy: "New laptop",
+					At: time.Now().Add(-2 * time.Hour)}}})
+		})
+		shot(t, h, dir, v, "home-paused", func() {
+			h.s.showState(service.State{Phase: service.Paused, LastSafe: time.Now().Add(-20 * time.Minute),
+				PausedUntil: time.Now().Add(4 * time.Hour), ChangesWaiting: 12, Watching: watch.Status{Folders: 1204},
+				NextScan: time.Now().Add(13 * time.Hour), LastScan: time.Now().Add(-11 * time.Hour)})
+		})
 		if err := h.a.Dev.RemoveDestination(uitest.DestName); err != nil {
 			t.Fatal(err)
 		}

@@ -63,8 +63,12 @@ func visible(o fyne.CanvasObject) int {
 // seconds", or how changes are found without watching.
 func watchingText(st service.State) string {
 	n := st.Watching.Folders
-	if n == 0 {
+	switch {
+	case n == 0:
 		return lang.L("Not watching files: the regular scans find changes.")
+	case st.Phase == service.Paused:
+		return lang.N("Watching {{.Folders}} folders: changes are noted and wait until backups resume", n,
+			map[string]any{"Folders": thousands(n)})
 	}
 	return lang.N("Watching {{.Folders}} folders: changes are backed up within seconds", n,
 		map[string]any{"Folders": thousands(n)})

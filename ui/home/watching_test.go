@@ -9,6 +9,7 @@ import (
 
 	"github.com/cairnbackup/cairn/engine/service"
 	"github.com/cairnbackup/cairn/engine/watch"
+	"github.com/cairnbackup/cairn/ui/words"
 )
 
 // The real service watches the selection: Home says so, and when the next
@@ -34,8 +35,8 @@ func TestWatchingInWords(t *testing.T) {
 	if got, want := h.s.watching.watching.Text, "Watching 1,204 folders: changes are backed up within seconds"; got != want {
 		t.Errorf("watching %q, want %q", got, want)
 	}
-	want := "Next full scan: " + now.Add(time.Hour).Format("15:04")
-	if got := h.s.watching.scan.Text; !strings.HasPrefix(got, want) || !strings.Contains(got, now.Add(-time.Hour).Format("15:04")) {
+	want := "Next full scan: " + words.When(now.Add(time.Hour), now) // "7 Dec 00:10" near midnight
+	if got := h.s.watching.scan.Text; !strings.HasPrefix(got, want) || !strings.Contains(got, words.When(now.Add(-time.Hour), now)) {
 		t.Errorf("scan %q", got)
 	}
 	if h.s.watching.problem.Visible() || h.s.header.away.Visible() || h.s.header.next.Text != "" {

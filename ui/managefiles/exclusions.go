@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/cairnbackup/cairn/ui/fit"
 	"github.com/cairnbackup/cairn/ui/words"
 )
 
@@ -57,24 +58,30 @@ func newExclusionsPanel(s *Screen) *exclusionsPanel {
 	return x
 }
 
+// createRow makes a row: a heading or a note, or a pattern, which keeps
+// its end when it does not fit (a long path's last folder is what tells
+// it apart), with its Remove button.
 func (x *exclusionsPanel) createRow() fyne.CanvasObject {
 	remove := widget.NewButtonWithIcon(lang.L("Remove"), theme.DeleteIcon(), nil)
 	remove.Importance = widget.LowImportance
 	label := widget.NewLabel("")
 	label.Truncation = fyne.TextTruncateEllipsis
-	return container.NewBorder(nil, nil, nil, remove, label)
+	return container.NewBorder(nil, nil, nil, remove, container.NewStack(label, fit.NewPathLabel("")))
 }
 
 func (x *exclusionsPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	c := o.(*fyne.Container)
-	label, remove := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Button)
+	texts, remove := c.Objects[0].(*fyne.Container), c.Objects[1].(*widget.Button)
+	label, pattern := texts.Objects[0].(*widget.Label), texts.Objects[1].(*fit.PathLabel)
 	r := x.rows[i]
 	label.TextStyle = fyne.TextStyle{Bold: r.heading}
 	label.Importance = widget.MediumImportance
 	if r.pattern == "" && !r.heading {
 		label.Importance = widget.LowImportance
 	}
+	label.Hidden, pattern.Hidden = r.pattern != "", r.pattern == ""
 	label.SetText(r.text)
+	pattern.SetPath(r.pattern)
 	remove.Hidden = r.pattern == ""
 	remove.OnTapped = func() { x.s.setPending(x.s.view.removePattern(r.pattern, r.isDefault)) }
 	c.Refresh() // lays the row out again: the button may have been hidden

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cairnbackup/cairn/engine/device"
 	"github.com/cairnbackup/cairn/engine/index"
+	"github.com/cairnbackup/cairn/ui/fit"
 	"github.com/cairnbackup/cairn/ui/uitest"
 )
 
@@ -184,9 +185,12 @@ func (h *harness) removeButton(pattern string) *widget.Button {
 			if !ok || len(c.Objects) != 2 {
 				continue
 			}
-			l, lok := c.Objects[0].(*widget.Label)
+			texts, tok := c.Objects[0].(*fyne.Container)
 			b, bok := c.Objects[1].(*widget.Button)
-			if lok && bok && l.Text == pattern && b.Visible() {
+			if !tok || !bok || len(texts.Objects) != 2 {
+				continue
+			}
+			if l, ok := texts.Objects[1].(*fit.PathLabel); ok && l.Path() == pattern && b.Visible() {
 				found = b
 				return true
 			}

@@ -161,13 +161,22 @@ func enable(b *widget.Button, on bool) {
 	}
 }
 
-func (s *Screen) saveTapped() {
+func (s *Screen) saveTapped() { s.saveThen(nil) }
+
+// saveThen saves the selection shown, then calls after (when not nil) if
+// it was saved.
+func (s *Screen) saveThen(after func()) {
 	sel := s.view.sel
 	s.saving, s.note, s.bad = true, "", false
 	s.showStatus()
 	s.background(func() func() {
 		err := s.deps.Engine.SetSelection(sel)
-		return func() { s.saveDone(sel, err) }
+		return func() {
+			s.saveDone(sel, err)
+			if err == nil && after != nil {
+				after()
+			}
+		}
 	})
 }
 

@@ -265,6 +265,9 @@ func (p *choosePage) chooseFolder() {
 	if l, err := storage.ListerForURI(storage.NewFileURI(start)); err == nil {
 		d.SetLocation(l)
 	}
+	// A list shows folder names whole; the grid breaks them over two lines
+	// ("Documen ts"). A view the person chose in the dialog is kept.
+	d.SetView(dialog.ListView)
 	d.Resize(p.s.w.Canvas().Size())
 	d.Show()
 }

@@ -19,8 +19,15 @@ import (
 )
 
 // pickPage is the second page: which computer this one replaces (a
-// server's list; a folder holds one), the confirmation, and the old
-// computer's archive password. Taking over the archive happens here.
+// server's list; a folder holds one), the confirmation, and the secret that
+// protects the old computer's archive. Taking over the archive happens
+// here.
+//
+// A server archive is first opened with the account password, which
+// protects it when the old computer chose the account-password option (the
+// default); only when it does not open it is the person asked for the old
+// computer's archive password or the key they kept. A folder's archive
+// always has an archive password of its own.
 type pickPage struct {
 	s *Screen
 	// One of the two is set.
@@ -32,7 +39,16 @@ type pickPage struct {
 	agreed   map[string]bool // devices (or the folder: "") the person confirmed
 	password *widget.Entry
 	problem  *widget.Label
+	// secret is the form holding password: on a server's page, shown only
+	// once the account password did not open the archive.
+	secret *widget.Form
+	intro  *widget.Label // what opens the backup, in words
 }
+
+// errSecretNeeded is what the page's password function returns when the
+// engine asks for a secret beyond the account password before the person
+// was asked for one.
+var errSecretNeeded = errors.New("the old computer's archive password or kept key is needed")
 
 func newPickPage(s *Screen) *pickPage {
 	p := &pickPage{s: s, chosen: -1, agreed: map[string]bool{}, password: widget.NewPasswordEntry(),
@@ -52,7 +68,7 @@ func (s *Screen) showPickServer(acct *account) {
 	} else {
 		p.list = widget.NewList(func() int { return len(acct.devices) }, newDeviceRow,
 			func(i widget.ListItemID, o fyne.CanvasObject) { p.fillRow(i, o) })
-		p.list.OnSelected = func(i widget.ListItemID) { p.chosen = i; setProblem(p.problem, "") }
+		p.list.OnSelected = func(i widget.ListItemID) { p.chosen = i; p.forgetSecret() }
 		p.list.OnUnselected = func(widget.ListItemID) { p.chosen = -1 }
 		center = p.list
 		if len(acct.devices) == 1 {
@@ -61,8 +77,43 @@ func (s *Screen) showPickServer(acct *account) {
 	}
 	top := note(lang.L("These computers back up to {{.Server}} as {{.User}}. Choose the one this computer replaces.",
 		map[string]any{"Server": acct.host, "User": acct.sign.User}))
+	bottom := p.bottom(lang.L("Archive password or key"),
+		lang.L("The old computer's archive password, or the key you kept (13 groups of letters and digits)"))
+	p.showAccountIntro()
 	s.show(2, lang.L("Which computer does this one replace?"),
-		container.NewBorder(top, p.bottom(lang.L("The old computer's archive password, not your account password")), nil, nil, center), nav{back: s.where.show, next: p.next, cancel: true})
+		container.NewBorder(top, bottom, nil, nil, center), nav{back: s.where.show, next: p.next, cancel: true})
+}
+
+// showAccountIntro says that the account password is tried first, with
+// no field to type another secret in.
+func (p *pickPage) showAccountIntro() {
+	p.intro.SetText(lang.L("Your account password opens the old computer's backup if it was set up with the account-password option, as most are. If it has an archive password of its own, or a key you kept, Cairn asks for it next."))
+	p.intro.Show()
+	p.password.SetText("")
+	p.secret.Hide()
+}
+
+// forgetSecret goes back to opening with the account password: another
+// computer was chosen, whose archive may be protected otherwise.
+func (p *pickPage) forgetSecret() {
+	setProblem(p.problem, "")
+	if p.acct != nil && p.secret != nil {
+		p.showAccountIntro()
+	}
+}
+
+// askSecret shows the password field: the account password did not open
+// the old computer's archive.
+func (p *pickPage) askSecret(oldName string, escrowed bool) {
+	text := lang.L("Your account password does not open the backup of {{.Name}}: it was protected with an archive password of its own or with a key Cairn showed once for you to keep. Type that password or key. {{.Name}} is signed out already: this computer takes its place once it is right.",
+		map[string]any{"Name": oldName})
+	if escrowed {
+		text += " " + lang.L("If nobody knows it any more, your IT department can recover it: the old computer left its key with your organisation.")
+	}
+	p.intro.SetText(text)
+	p.secret.Show()
+	setProblem(p.problem, "")
+	p.s.w.Canvas().Focus(p.password)
 }
 
 // showPickFolder asks for the password of the backup in a folder.
@@ -72,14 +123,16 @@ func (s *Screen) showPickFolder(folder string) {
 	s.pick = p
 	top := note(lang.L("A folder holds the backup of one computer: {{.Folder}}. Type the password of that backup, the one chosen when the old computer was set up.",
 		map[string]any{"Folder": folder}))
-	s.show(2, lang.L("Open the old computer's backup"), container.NewVScroll(container.NewVBox(top, p.bottom(""))),
+	s.show(2, lang.L("Open the old computer's backup"), container.NewVScroll(container.NewVBox(top, p.bottom(lang.L("Backup password"), ""))),
 		nav{back: s.where.show, next: p.next, cancel: true})
 	s.w.Canvas().Focus(p.password)
 }
 
-func (p *pickPage) bottom(hint string) fyne.CanvasObject {
-	form := widget.NewForm(&widget.FormItem{Text: lang.L("Backup password"), Widget: p.password, HintText: hint})
-	return container.NewVBox(widget.NewSeparator(), form, p.problem)
+func (p *pickPage) bottom(label, hint string) fyne.CanvasObject {
+	p.secret = widget.NewForm(&widget.FormItem{Text: label, Widget: p.password, HintText: hint})
+	p.intro = note("")
+	p.intro.Hide()
+	return container.NewVBox(widget.NewSeparator(), p.intro, p.secret, p.problem)
 }
 
 func newDeviceRow() fyne.CanvasObject {
@@ -124,7 +177,7 @@ func (p *pickPage) next() {
 		}
 		key, name = p.acct.devices[p.chosen].ID, p.acct.devices[p.chosen].Name
 	}
-	if p.password.Text == "" {
+	if p.password.Text == "" && p.secret.Visible() {
 		setProblem(p.problem, lang.L("Type the password of the old computer's backup."))
 		p.s.w.Canvas().Focus(p.password)
 		return
@@ -161,7 +214,12 @@ func (p *pickPage) confirm(name string, yes func()) {
 func (p *pickPage) adopt() {
 	eng, kdf := p.s.deps.Engine, p.s.deps.KDF
 	pw := []byte(p.password.Text)
-	password := func(string, bool) ([]byte, error) { return pw, nil }
+	password := func(string, bool) ([]byte, error) {
+		if len(pw) == 0 {
+			return nil, errSecretNeeded
+		}
+		return pw, nil
+	}
 	var name, oldName string
 	var work func(ctx context.Context) (device.AddResult, error)
 	if p.acct != nil {
@@ -188,6 +246,11 @@ func (p *pickPage) adopt() {
 }
 
 func (p *pickPage) adopted(oldName string, err error) {
+	if errors.Is(err, errSecretNeeded) {
+		var ask *device.AskError
+		p.askSecret(oldName, errors.As(err, &ask) && ask.Escrowed)
+		return
+	}
 	if err != nil {
 		text := problem(err)
 		if errors.Is(err, engine.ErrWrongPassword) {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -33,6 +34,12 @@ type wherePage struct {
 	drive   *widget.Form
 	problem *widget.Label
 	content fyne.CanvasObject
+
+	// trusted remembers the fingerprints the person confirmed, by server
+	// address, so that signing in again (after a wrong password) does not
+	// ask a second time. Written by the sign-in's goroutine.
+	mu      sync.Mutex
+	trusted map[string]string
 }
 
 // account is a server signed in to on the first page, for the second.
@@ -45,7 +52,8 @@ type account struct {
 
 func newWherePage(s *Screen) *wherePage {
 	p := &wherePage{s: s, address: widget.NewEntry(), user: widget.NewEntry(), pass: widget.NewPasswordEntry(),
-		fp: widget.NewEntry(), name: widget.NewEntry(), folder: widget.NewEntry(), problem: problemLabel()}
+		fp: widget.NewEntry(), name: widget.NewEntry(), folder: widget.NewEntry(), problem: problemLabel(),
+		trusted: map[string]string{}}
 	if host, err := os.Hostname(); err == nil {
 		p.name.SetText(host)
 	}
@@ -123,11 +131,20 @@ func (p *wherePage) next() {
 		sign: device.ServerSignIn{Name: uniqueName(host, p.s.deps.Engine.Config()), URL: addr,
 			User: strings.TrimSpace(p.user.Text), Fingerprint: strings.TrimSpace(p.fp.Text),
 			Device: strings.TrimSpace(p.name.Text)}}
+	if acct.sign.Fingerprint == "" {
+		acct.sign.Fingerprint = p.trustedFingerprint(addr)
+	}
 	eng := p.s.deps.Engine
 	p.s.run(lang.L("Signing in to {{.Server}}…", map[string]any{"Server": host}), func(ctx context.Context) func() {
 		sign := acct.sign
 		sign.Password = func() ([]byte, error) { return acct.password, nil }
-		sign.ConfirmFingerprint = func(fp string) (bool, error) { return p.s.confirmFingerprint(ctx, host, fp) }
+		sign.ConfirmFingerprint = func(fp string) (bool, error) {
+			ok, err := p.s.confirmFingerprint(ctx, host, fp)
+			if ok && err == nil {
+				p.trust(addr, fp)
+			}
+			return ok, err
+		}
 		devs, fp, err := eng.AccountDevices(ctx, sign)
 		return func() {
 			if err != nil {
@@ -138,6 +155,20 @@ func (p *wherePage) next() {
 			p.s.showPickServer(acct)
 		}
 	})
+}
+
+// trust remembers that the person confirmed fingerprint fp for addr.
+func (p *wherePage) trust(addr, fp string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.trusted[addr] = fp
+}
+
+// trustedFingerprint is the fingerprint confirmed for addr, or "".
+func (p *wherePage) trustedFingerprint(addr string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.trusted[addr]
 }
 
 // refuse says what is missing and puts the cursor there.
@@ -159,6 +190,9 @@ func (p *wherePage) chooseFolder() {
 			d.SetLocation(l)
 		}
 	}
+	// A list shows folder names whole; the grid breaks them over two lines
+	// ("Documen ts"). A view the person chose in the dialog is kept.
+	d.SetView(dialog.ListView)
 	d.Resize(p.s.w.Canvas().Size())
 	d.Show()
 }

@@ -110,6 +110,12 @@ func TestChangePasswordChecksTheFields(t *testing.T) {
 	if !h.shows("not the same") {
 		t.Fatal("no error for a mismatch")
 	}
+	h.entry(t, "New password").SetText("short")
+	h.entry(t, "Type it again").SetText("short")
+	test.Tap(h.button(t, "Change password"))
+	if !h.shows("This password protects everything on the drive") {
+		t.Fatal("a 5-character password for a drive was not refused")
+	}
 	test.Tap(h.button(t, "Cancel"))
 	if h.w.Canvas().Overlays().Top() != nil {
 		t.Fatal("Cancel left the dialog open")

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/ui/destform"
 	"github.com/cairnbackup/cairn/ui/words"
 )
@@ -31,6 +32,9 @@ func (d *destinations) changePassword(name string) {
 	p := &passwordChange{s: d.s, name: name, old: widget.NewPasswordEntry(), problem: problemLabel(),
 		activity: widget.NewActivity()}
 	p.fields = destform.NewPasswordFields(lang.L("New password"), "")
+	if c := d.s.deps.Engine.Config(); isFolder(&c, name) {
+		p.fields.Require(destform.DriveMinimum())
+	}
 	p.busy = container.NewHBox(p.activity, widget.NewLabel(lang.L("Changing the password…")))
 	p.busy.Hide()
 	intro := note(lang.L("The files stay as they are: only the key that opens them is locked again, under the new password. The old password stops working."))
@@ -44,6 +48,13 @@ func (d *destinations) changePassword(name string) {
 	p.dlg.Resize(dialogSize(d.s.w, 520, 380))
 	p.dlg.Show()
 	d.s.w.Canvas().Focus(p.old)
+}
+
+// isFolder says whether the destination name is a folder or a drive,
+// whose archive password is all that guards it.
+func isFolder(c *config.Config, name string) bool {
+	dst, err := c.Destination(name)
+	return err == nil && dst.Type == "folder"
 }
 
 // submit checks the fields and changes the password off the UI thread.

@@ -19,6 +19,9 @@ func Error(err error) string {
 	if err == nil {
 		return ""
 	}
+	if so := (*remote.SignedOutError)(nil); errors.As(err, &so) {
+		return signedOutError(so)
+	}
 	for _, k := range known {
 		if errors.Is(err, k.err) {
 			return k.text()
@@ -48,7 +51,7 @@ var known = []struct {
 		return lang.L("The user name or password is not right. Try again, or ask your IT department.")
 	}},
 	{remote.ErrToken, func() string {
-		return lang.L("This computer is no longer signed in to the server. Sign in again in Settings.")
+		return lang.L("This computer is no longer signed in to the server. Remove the destination in Settings and add it again to sign in.")
 	}},
 	{remote.ErrDisabled, func() string { return lang.L("Your account is disabled on the server. Ask your IT department.") }},
 	{remote.ErrDeviceLimit, func() string {

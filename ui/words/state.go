@@ -25,13 +25,13 @@ func State(st service.State, now time.Time) string {
 		return lang.L("Backing up: {{.Percent}} % — {{.Left}} left",
 			map[string]any{"Percent": pct, "Left": Bytes(max(0, p.BytesToRead-p.BytesRead))})
 	case service.Paused:
-		if st.PausedUntil.IsZero() {
-			return lang.L("Paused until you resume")
-		}
-		return lang.L("Paused until {{.Time}}", map[string]any{"Time": When(st.PausedUntil, now)})
+		return paused(st, now)
 	case service.Offline:
 		return lang.L("Offline: changes wait on this computer ({{.Size}})", map[string]any{"Size": Bytes(st.Pending)})
 	case service.Attention:
+		if len(st.SignedOut) > 0 {
+			return SignedOut(st.SignedOut[0], now)
+		}
 		if len(st.Unreadable) > 0 && !st.LastSafe.IsZero() {
 			return lang.L("Backed up at {{.Time}}, but some files could not be read", map[string]any{"Time": When(st.LastSafe, now)})
 		}
@@ -45,10 +45,28 @@ func State(st service.State, now time.Time) string {
 		return waiting(st, now)
 
 	}
+	if st.SelectionAdded {
+		return lang.L("Not safe yet: what you added to the backup is not backed up yet")
+	}
 	if st.LastSafe.IsZero() {
 		return lang.L("Waiting for the first backup")
 	}
 	return lang.L("Safe as of {{.Time}}", map[string]any{"Time": When(st.LastSafe, now)})
+}
+
+// paused says until when backups are paused, and how many changes wait.
+func paused(st service.State, now time.Time) string {
+	n := st.ChangesWaiting
+	switch {
+	case st.PausedUntil.IsZero() && n == 0:
+		return lang.L("Paused until you resume")
+	case st.PausedUntil.IsZero():
+		return lang.N("Paused until you resume; {{.Count}} changes wait", n, map[string]any{"Count": n})
+	case n == 0:
+		return lang.L("Paused until {{.Time}}", map[string]any{"Time": When(st.PausedUntil, now)})
+	}
+	return lang.N("Paused until {{.Time}}; {{.Count}} changes wait", n,
+		map[string]any{"Time": When(st.PausedUntil, now), "Count": n})
 }
 
 // waiting says why backups wait (service.Waiting).
