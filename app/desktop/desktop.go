@@ -253,9 +253,37 @@ func (d *App) openFolder(path string) {
 	}
 }
 
-// Quit stops the backups (what they finished is kept), closes the index
-// and ends the app.
+// Quit asks first (unsaved changes in the page in view, then whether
+// backups may stop: closing the window keeps them going), then stops.
 func (d *App) Quit() {
+	d.window.Show()
+	d.window.RequestFocus()
+	if d.shell == nil { // the first run: nothing is backed up yet
+		d.stopAndQuit()
+		return
+	}
+	d.shell.Leave(func() {
+		confirm := dialog.NewConfirm(lang.L("Quit Cairn?"), quitWords(), func(ok bool) {
+			if ok {
+				d.stopAndQuit()
+			}
+		}, d.window)
+		confirm.SetConfirmText(lang.L("Quit"))
+		confirm.SetDismissText(lang.L("Keep backing up"))
+		confirm.Show()
+	})
+}
+
+// quitWords says what quitting means: protection stops until Cairn runs
+// again.
+func quitWords() string {
+	return lang.L("Backups stop until Cairn starts again: changes you make meanwhile are not protected. " +
+		"To keep backing up in the background, close the window instead.")
+}
+
+// stopAndQuit stops the backups (what they finished is kept), closes the
+// index and ends the app.
+func (d *App) stopAndQuit() {
 	d.window.SetContent(container.NewCenter(widget.NewLabel(lang.L("Stopping Cairn…"))))
 	go func() {
 		d.shutdown()
