@@ -33,6 +33,7 @@ var (
 	ErrDeviceLimit = errors.New("your account has its maximum number of devices already: retire an old one (ask IT), or replace it")
 	ErrRateLimited = errors.New("too many failed sign-ins: wait a while and try again")
 	ErrQuota       = errors.New("your storage quota on the server is used up: ask IT for more, or remove folders from the backup")
+	ErrOtherDevice = errors.New("the server lets a computer change only its own backups; this one tried to change another device's: sign in again as that device, or ask IT")
 	ErrFingerprint = errors.New("the server's certificate is not the one this computer trusted when it first signed in: someone may be impersonating the server, or it got a new certificate; ask IT before going on")
 )
 
@@ -181,6 +182,12 @@ func apiError(resp *http.Response) error {
 		return wrap(ErrDeviceLimit)
 	case body.Code == "name_taken":
 		return wrap(ErrNameTaken)
+	case body.Code == "busy":
+		// Too many uploads of this account in flight (its other computers):
+		// not a sign-in problem; the backup retries it later.
+		return fmt.Errorf("%w: the server is busy with this account's other uploads (%s)", store.ErrOffline, msg)
+	case body.Code == "other_device":
+		return wrap(ErrOtherDevice)
 	case body.Code == "rate_limited" || resp.StatusCode == http.StatusTooManyRequests:
 		return wrap(ErrRateLimited)
 	case body.Code == "quota" || body.Code == "disk_full" || resp.StatusCode == http.StatusInsufficientStorage:
