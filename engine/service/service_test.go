@@ -28,6 +28,13 @@ func newDevice(t *testing.T) (*device.Device, string) {
 	if _, err := d.AddFolderDestination(context.Background(), "usb", filepath.Join(dir, "usb"), pw, crypt.TestKDF); err != nil {
 		t.Fatal(err)
 	}
+	// The daily scan half a day away, whatever the time the tests run at:
+	// tests that tell the watcher's work from a scan need it far off.
+	set := d.Settings()
+	set.VerifyAt = time.Now().Add(12 * time.Hour).Format("15:04")
+	if err := d.SetSettings(set); err != nil {
+		t.Fatal(err)
+	}
 	return d, src
 }
 
