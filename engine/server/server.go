@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/cairnbackup/cairn/engine/server/kek"
 	"github.com/cairnbackup/cairn/engine/server/ldapdir"
 	"github.com/cairnbackup/cairn/engine/server/passhash"
 	"github.com/cairnbackup/cairn/engine/server/records"
@@ -127,6 +128,12 @@ type Options struct {
 	// sign-in and follow the directory (directory.go); Serve syncs it at
 	// its interval.
 	Directory *ldapdir.Directory
+
+	// KEK, when set, holds the key-encryption keys of organisation-held
+	// archive keys ([keys] kek_file): the server keeps those archive keys
+	// wrapped under it and gives them only to the user's own signed-in
+	// devices (and its web restore).
+	KEK *kek.Ring
 
 	// SSO, when set, makes the single sign-on broker (package ssobroker)
 	// over the server's accounts; its routes (ssobroker.Routes) are served
