@@ -92,7 +92,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := limits.apply(&opts); err != nil {
 		return err
 	}
-	if err := applyConfig(e, *configFile, &opts); err != nil {
+	sso := &webSignOn{}
+	if err := applyConfig(e, *configFile, &opts, sso); err != nil {
 		return err
 	}
 	if *webOn {
@@ -100,12 +101,17 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		wb, err := web.New(web.Options{Records: data.Records, Blobs: data.Objects, Logger: log, Now: e.now,
+		wo := web.Options{Records: data.Records, Blobs: data.Objects, Logger: log, Now: e.now,
 			HashParams: e.hashParams(), SMTP: *smtpAddr, SMTPFrom: *smtpFrom, SMTPAuth: smtpAuth(e, *smtpAddr),
-			Archives: archives})
+			Archives: archives, OrgKey: webOrgKey(data.Records, opts.KEK)}
+		if opts.SSO != nil {
+			wo.SSO = sso.pages(opts.SSOLabel)
+		}
+		wb, err := web.New(wo)
 		if err != nil {
 			return err
 		}
+		sso.web = wb
 		opts.Web = wb.Mount
 		webCtx, stopWeb := context.WithCancel(ctx)
 		var wg sync.WaitGroup

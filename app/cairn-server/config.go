@@ -7,6 +7,7 @@ import (
 
 	"github.com/cairnbackup/cairn/engine/server"
 	"github.com/cairnbackup/cairn/engine/server/config"
+	"github.com/cairnbackup/cairn/engine/server/kek"
 	"github.com/cairnbackup/cairn/engine/server/ldapdir"
 	"github.com/cairnbackup/cairn/engine/server/oidcrp"
 	"github.com/cairnbackup/cairn/engine/server/ssobroker"
@@ -14,8 +15,10 @@ import (
 
 // applyConfig reads the configuration file (--config, or
 // CAIRN_SERVER_CONFIG) into the server's options: the organisation's
-// directory and its single sign-on. "" leaves them as they are.
-func applyConfig(e *env, path string, o *server.Options) error {
+// directory, its single sign-on, and the key-encryption keys of
+// organisation-held archive keys. "" leaves them as they are. The broker
+// it sets up finishes the web pages' sign-ins through sso.
+func applyConfig(e *env, path string, o *server.Options, sso *webSignOn) error {
 	if path == "" {
 		path = e.getenv("CAIRN_SERVER_CONFIG")
 	}
@@ -39,12 +42,19 @@ func applyConfig(e *env, path string, o *server.Options) error {
 			return oidcrp.New(ctx, cfg, ssobroker.CallbackURL(base), nil)
 		}
 		o.SSO = func(accounts ssobroker.Accounts) http.Handler {
-			return ssobroker.NewLazy(newRP, ssobroker.Options{Accounts: accounts, BaseURL: base,
-				ClientAddr: server.ClientAddr, Log: o.Logger})
+			bo := ssobroker.Options{Accounts: accounts, BaseURL: base, ClientAddr: server.ClientAddr, Log: o.Logger}
+			sso.hooks(&bo)
+			sso.broker = ssobroker.NewLazy(newRP, bo)
+			return sso.broker
 		}
+		o.SSOLabel = cfg.Label
 	}
 	if f.Keys != nil {
-		return fmt.Errorf("%s: [keys] organisation-held keys are not available yet; remove the section for now", path)
+		ring, err := kek.Load(f.Keys.KEKFile)
+		if err != nil {
+			return fmt.Errorf("%s: [keys]: %w", path, err)
+		}
+		o.KEK = ring
 	}
 	return nil
 }

@@ -94,6 +94,7 @@ func commands() []command {
 			"trash restore NAME [--device ID] [--since TIME]   undo deletions",
 		}, cmdTrash},
 		{"escrow", escrowSummary, cmdEscrow},
+		{"keys", keysSummary, cmdKeys},
 		{"migrate", migrateSummary, cmdMigrate},
 		{"check", []string{"check [--dry-run] [--forget-missing]   records and files agree (fixes what is safe)"}, cmdCheck},
 		{"fingerprint", []string{"fingerprint [--tls-cert F]    the SHA-256 fingerprint of the server's certificate"}, cmdFingerprint},

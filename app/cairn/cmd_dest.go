@@ -37,20 +37,29 @@ func cmdDest(ctx context.Context, e *env, args []string) error {
 		user := fs.String("user", "", "your account on the server")
 		fingerprint := fs.String("fingerprint", "", "the server certificate's SHA-256 fingerprint, as the server printed it")
 		deviceName := fs.String("device", "", "this computer's name on the server (default: its host name)")
-		key := fs.String("key", "", "what protects a server archive's key: account (default: your account password), password (a separate archive password) or custom (a key Cairn makes for you to keep)")
+		key := fs.String("key", "", "what protects a server archive's key: account (default: your account password), password (a separate archive password), custom (a key Cairn makes for you to keep) or organisation (the server keeps it for your organisation)")
 		escrow := fs.Bool("escrow", false, "leave the archive key with your organisation, so that IT can recover a forgotten password")
 		escrowFP := fs.String("escrow-fingerprint", "", "the escrow key fingerprint your organisation published (checked when given)")
+		sso := fs.Bool("sso", false, "sign in with your organisation's account, in your web browser (or with a code when there is none); --key then defaults to organisation where the server offers it, else password")
+		deviceCode := fs.Bool("device-code", false, "with --sso: sign in with a code on another device instead of a browser here")
 		pos, err := parse(fs, args[1:])
 		if err != nil {
 			return err
 		}
 		if len(pos) != 2 {
-			return usageErr("usage: cairn dest add NAME PATH | cairn dest add NAME https://HOST:PORT --user NAME [--fingerprint SHA256] [--device NAME] [--key account|password|custom] [--escrow]")
+			return usageErr("usage: cairn dest add NAME PATH | cairn dest add NAME https://HOST:PORT --user NAME|--sso [--device-code] [--fingerprint SHA256] [--device NAME] [--key account|password|custom|organisation] [--escrow]")
 		}
 		if strings.HasPrefix(pos[1], "https://") || strings.HasPrefix(pos[1], "http://") {
 			k, err := keyOptions(e, *key, *escrow, *escrowFP)
 			if err != nil {
 				return err
+			}
+			if *sso || *deviceCode {
+				if *user != "" {
+					return usageErr("--sso signs in with your organisation's account in the browser: leave out --user")
+				}
+				return addServerSSO(ctx, e, d.Device, ssoFlags{name: pos[0], url: pos[1], fingerprint: *fingerprint,
+					deviceName: *deviceName, key: *key, deviceCode: *deviceCode}, k)
 			}
 			return addServer(ctx, e, d.Device, pos[0], pos[1], *user, *fingerprint, *deviceName, k)
 		}
@@ -76,7 +85,9 @@ func cmdDest(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(tw, "NAME\tTYPE\tLOCATION\tARCHIVE")
 		for _, x := range d.Config().Destinations {
 			loc := x.Location()
-			if x.Type == "server" {
+			if x.Type == "server" && x.SSO {
+				loc += " (single sign-on, device " + x.DeviceName + ")"
+			} else if x.Type == "server" {
 				loc += " (" + x.User + ", device " + x.DeviceName + ")"
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", printable.Name(x.Name), x.Type, printable.String(loc, 0), printable.Name(x.ArchiveID))
@@ -202,6 +213,8 @@ func keyAdvice(k device.KeyOptions) string {
 		s = "Your account password protects the archive: one password to remember. The server sees that password when you sign in."
 	case device.KeyCustom:
 		s = "The key above protects the archive; Cairn keeps it in this computer's keyring. You need it to open the archive from another computer."
+	case device.KeyOrganisation:
+		s = "Your organisation's server keeps the archive's key: its IT can read your backup, and you restore from another computer or a browser by signing in, with no password of your own to remember."
 	default:
 		s = "Keep the archive password safe: the server cannot read your files."
 	}

@@ -46,7 +46,8 @@ func forwardedEnv() map[string]string {
 		k, v, _ := strings.Cut(kv, "=")
 		switch {
 		case strings.HasPrefix(k, "CAIRN_"), strings.HasPrefix(k, "LC_"),
-			k == "TZ", k == "LANG", k == "LANGUAGE", k == "TERM", k == "COLUMNS":
+			k == "TZ", k == "LANG", k == "LANGUAGE", k == "TERM", k == "COLUMNS",
+			k == "DISPLAY", k == "WAYLAND_DISPLAY", k == "BROWSER": // where --sso opens the browser
 			env[k] = v
 		}
 	}

@@ -34,6 +34,10 @@ type Destination struct {
 	DeviceID    string `json:"device_id,omitempty"`
 	DeviceName  string `json:"device_name,omitempty"`
 	Fingerprint string `json:"fingerprint,omitempty"`
+	// SSO: this computer signed in through the organisation's single
+	// sign-on (User is then ""): a later sign-in goes that way too, and
+	// there is no account password to protect the archive key.
+	SSO bool `json:"sso,omitempty"`
 	// KeyMode says what protects the archive key: "account" (the account
 	// password), "password" (an archive password of its own) or "custom"
 	// (a key the person keeps); Escrowed that the organisation holds a

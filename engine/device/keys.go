@@ -36,15 +36,21 @@ const (
 	// KeyCustom: a random 256-bit key Cairn makes and shows once, for the
 	// person to keep; Cairn keeps it in the keyring too.
 	KeyCustom KeyMode = "custom"
+	// KeyOrganisation: a random key Cairn makes and hands to the server,
+	// which keeps it wrapped under a key only the server holds and gives it
+	// to the person's own signed-in devices and web pages (orgkey.go). The
+	// organisation's IT can read the backup; the person needs no password
+	// of their own, which suits single sign-on.
+	KeyOrganisation KeyMode = "organisation"
 )
 
 // ParseKeyMode checks a key mode's name.
 func ParseKeyMode(s string) (KeyMode, error) {
 	switch m := KeyMode(strings.ToLower(strings.TrimSpace(s))); m {
-	case KeyAccount, KeyPassword, KeyCustom:
+	case KeyAccount, KeyPassword, KeyCustom, KeyOrganisation:
 		return m, nil
 	}
-	return "", fmt.Errorf("%q is not a key option: use account, password or custom", s)
+	return "", fmt.Errorf("%q is not a key option: use account, password, custom or organisation", s)
 }
 
 // customKeyName is the secret that holds an archive's custom key.
@@ -85,6 +91,7 @@ type keyChooser struct {
 	ask     PasswordFunc
 	account []byte // captured at sign-in
 	custom  []byte // the custom key used, canonical
+	org     *orgKey
 }
 
 func (k *keyChooser) password(prompt string, create bool) ([]byte, error) {
@@ -93,6 +100,8 @@ func (k *keyChooser) password(prompt string, create bool) ([]byte, error) {
 		return bytes.Clone(k.account), nil
 	case KeyCustom:
 		return k.customKey(create)
+	case KeyOrganisation:
+		return k.orgSecret(create)
 	}
 	return k.ask(prompt, create)
 }
@@ -130,6 +139,8 @@ func (k *keyChooser) explain(err error) error {
 		return fmt.Errorf("your account password does not open this device's archive: it was made with another password (a separate archive password, or your account password before it was changed); add the destination with the key option \"password\" and type that one, or ask IT to recover it if you left the key with the organisation: %w", err)
 	case KeyCustom:
 		return fmt.Errorf("that key does not open this device's archive: %w", err)
+	case KeyOrganisation:
+		return fmt.Errorf("the key your organisation keeps for this device does not open its archive (the archive was made with another key option): add the destination with the key option it was made with: %w", err)
 	}
 	return err
 }
@@ -227,6 +238,10 @@ type KeyOptions struct {
 // without escrow). archivePassword is asked only in KeyPassword mode, and
 // in KeyCustom mode for the key of an existing archive.
 func (d *Device) AddServerDestinationWithKey(ctx context.Context, s ServerSignIn, k KeyOptions, archivePassword PasswordFunc, kdf crypt.KDFParams) (AddResult, error) {
+	var err error
+	if k.Mode, err = ssoKeyMode(s, k.Mode); err != nil {
+		return AddResult{}, err
+	}
 	if k.Mode == "" {
 		k.Mode = KeyAccount
 	}
@@ -244,6 +259,10 @@ func (d *Device) AddServerDestinationWithKey(ctx context.Context, s ServerSignIn
 		}
 	}
 	ch := &keyChooser{mode: k.Mode, show: k.ShowCustomKey, ask: archivePassword}
+	if k.Mode == KeyOrganisation {
+		ch.org = &orgKey{ctx: ctx}
+		s.opened = ch.org.opened
+	}
 	askAccount := s.Password
 	s.Password = func() ([]byte, error) {
 		pw, err := askAccount()

@@ -96,13 +96,17 @@ func escrowed(ctx context.Context, b store.Backend) bool {
 }
 
 // unlockAdopted opens an adopted server archive with the secret that
-// protects it, which only the old computer knew: first the account
+// protects it, which only the old computer knew: first the key the
+// organisation keeps for the device (KeyOrganisation), then the account
 // password (the key option most archives use, so that nobody is asked for
 // a second password that does not exist), then, only if that does not
 // open it, what the person types: the old computer's archive password, or
 // the key Cairn showed it once (read in the form that wrapped it). The
 // mode returned is the key option that opened it.
 func unlockAdopted(ctx context.Context, b store.Backend, account []byte, ask PasswordFunc) (crypt.MasterKey, KeyMode, error) {
+	if m, ok, err := unlockWithOrgKey(ctx, b); ok || err != nil {
+		return m, KeyOrganisation, err
+	}
 	m, err := repo.Unlock(ctx, b, account)
 	if err == nil || !errors.Is(err, engine.ErrWrongPassword) {
 		return m, KeyAccount, err

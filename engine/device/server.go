@@ -27,8 +27,23 @@ type ServerSignIn struct {
 	// ConfirmFingerprint shows a self-signed server's fingerprint to the
 	// person and says whether they trust it (trust on first use).
 	ConfirmFingerprint func(fingerprint string) (bool, error)
-	// Password asks for the account's password.
+	// Password asks for the account's password (not with SSO).
 	Password func() ([]byte, error)
+
+	// SSO signs in through the organisation's single sign-on instead of a
+	// user name and password (sso.go): in the person's browser when
+	// OpenBrowser opens one, else by a code shown with ShowDeviceCode.
+	SSO bool
+	// OpenBrowser opens the system browser at an address (nil: there is
+	// none; an error: it could not be opened, and the device flow is used).
+	OpenBrowser func(url string) error
+	// ShowDeviceCode shows the code and the address to open on another
+	// device, for a computer without a browser (the device flow).
+	ShowDeviceCode func(remote.DeviceCode)
+
+	// opened, when set, is given the server backend once signed in, before
+	// the archive is made or unlocked (the organisation-held key uses it).
+	opened func(*remote.Backend)
 }
 
 // ErrNotTrusted means the person did not confirm the server's certificate.
@@ -58,21 +73,12 @@ func (d *Device) addServer(ctx context.Context, s ServerSignIn, adopt string, ar
 	if err != nil {
 		return res, err
 	}
-	pw, err := s.Password()
+	pw, acct, err := d.serverAccount(ctx, s, fp, adopt)
 	if err != nil {
 		return res, err
 	}
-	var acct remote.Account
-	if adopt != "" {
-		acct, err = remote.Adopt(ctx, s.URL, fp, s.User, string(pw), adopt, s.Device, d.goos)
-	} else {
-		acct, err = remote.SignIn(ctx, s.URL, fp, s.User, string(pw), s.Device, d.goos)
-	}
-	if err != nil {
-		return res, fmt.Errorf("sign in to %s as %s: %w", s.URL, s.User, err)
-	}
 	dst := config.Destination{Name: s.Name, Type: "server", URL: strings.TrimSuffix(s.URL, "/"), User: s.User,
-		DeviceID: acct.DeviceID, DeviceName: s.Device, Fingerprint: fp}
+		DeviceID: acct.DeviceID, DeviceName: s.Device, Fingerprint: fp, SSO: s.SSO}
 	if err := d.saveToken(dst.Name, acct.Token); err != nil {
 		return res, err
 	}
@@ -82,6 +88,9 @@ func (d *Device) addServer(ctx context.Context, s ServerSignIn, adopt string, ar
 		return res, err
 	}
 	defer b.Close()
+	if s.opened != nil {
+		s.opened(b)
+	}
 	id, exists, err := repo.Exists(ctx, b)
 	if err != nil {
 		return res, err
@@ -129,6 +138,33 @@ func (d *Device) addServer(ctx context.Context, s ServerSignIn, adopt string, ar
 		return res, err
 	}
 	return res, d.attach(ctx, s.Name, exists, adopt != "", &res)
+}
+
+// serverAccount signs this computer in: with the account's password
+// (returned, for the key option that uses it), or through single sign-on
+// (no password then).
+func (d *Device) serverAccount(ctx context.Context, s ServerSignIn, fp, adopt string) ([]byte, remote.Account, error) {
+	if s.SSO {
+		acct, err := d.ssoAccount(ctx, s, fp, adopt)
+		if err != nil {
+			return nil, acct, fmt.Errorf("sign in to %s through your organisation: %w", s.URL, err)
+		}
+		return nil, acct, nil
+	}
+	pw, err := s.Password()
+	if err != nil {
+		return nil, remote.Account{}, err
+	}
+	var acct remote.Account
+	if adopt != "" {
+		acct, err = remote.Adopt(ctx, s.URL, fp, s.User, string(pw), adopt, s.Device, d.goos)
+	} else {
+		acct, err = remote.SignIn(ctx, s.URL, fp, s.User, string(pw), s.Device, d.goos)
+	}
+	if err != nil {
+		return nil, acct, fmt.Errorf("sign in to %s as %s: %w", s.URL, s.User, err)
+	}
+	return pw, acct, nil
 }
 
 // trust decides which certificate to trust: one certificate authorities

@@ -139,6 +139,10 @@ type Options struct {
 	// over the server's accounts; its routes (ssobroker.Routes) are served
 	// without a token.
 	SSO func(accounts ssobroker.Accounts) http.Handler
+	// SSOLabel names the organisation on the clients' sign-in button,
+	// "Sign in with <SSOLabel>" ([oidc] label); GET /api/v1/signin/methods
+	// gives it.
+	SSOLabel string
 
 	// Web, when set, serves the browser pages (package server/web) under
 	// /web/, and / sends browsers there. It is given the API's password
@@ -249,6 +253,7 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("GET /healthz", s.healthz)
 	m.HandleFunc("POST /api/v1/signin", s.signin)
 	m.HandleFunc("POST /api/v1/signin/devices", s.accountDevices)
+	m.HandleFunc("GET /api/v1/signin/methods", s.methods)
 	m.HandleFunc("POST /api/v1/signout", s.authed(s.signout))
 	m.HandleFunc("GET /api/v1/devices", s.authed(s.devices))
 	m.HandleFunc("GET /api/v1/devices/{id}/{kind}/{$}", s.authed(s.object(s.list)))
@@ -261,6 +266,7 @@ func (s *Server) routes() *http.ServeMux {
 		m.HandleFunc(p, s.methodNotAllowed)
 	}
 	s.escrowRoutes(m)
+	s.orgKeyRoutes(m)
 	if s.o.SSO != nil {
 		h := s.o.SSO(ssoAccounts{s})
 		for _, p := range ssobroker.Routes {

@@ -31,6 +31,9 @@ type Options struct {
 	// Wrap, when set, wraps the server's handler: a test counts or watches
 	// the requests the server gets.
 	Wrap func(http.Handler) http.Handler
+	// Configure, when set, changes the server's options before it starts
+	// (SSOServer adds single sign-on with it).
+	Configure func(*server.Options)
 }
 
 // Server runs the real Cairn server in this process, over TLS with a
@@ -55,8 +58,12 @@ func Server(t testing.TB, o Options) (url, fingerprint string) {
 			t.Fatal(err)
 		}
 	}
-	srv, err := server.New(server.Options{Vault: data.Vault, Logger: logger, HashParams: passhash.Test, Now: o.Now,
-		Sleep: func(context.Context, time.Duration) {}})
+	so := server.Options{Vault: data.Vault, Logger: logger, HashParams: passhash.Test, Now: o.Now,
+		Sleep: func(context.Context, time.Duration) {}}
+	if o.Configure != nil {
+		o.Configure(&so)
+	}
+	srv, err := server.New(so)
 	if err != nil {
 		t.Fatal(err)
 	}

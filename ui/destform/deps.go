@@ -2,12 +2,14 @@ package destform
 
 import (
 	"context"
+	"net/url"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/crypt"
 	"github.com/cairnbackup/cairn/engine/device"
+	"github.com/cairnbackup/cairn/engine/store/remote"
 )
 
 // Engine adds destinations. *device.Device satisfies it. The Add methods
@@ -21,6 +23,10 @@ type Engine interface {
 	// what protects the archive key; it calls k.ShowCustomKey and asks
 	// archivePassword from its own goroutine, and waits for the answers.
 	AddServerDestinationWithKey(ctx context.Context, s device.ServerSignIn, k device.KeyOptions, archivePassword device.PasswordFunc, kdf crypt.KDFParams) (device.AddResult, error)
+	// ServerMethods asks a server how people sign in to it (a password,
+	// the organisation's single sign-on), trusting its certificate as a
+	// sign-in does; it returns the fingerprint trusted.
+	ServerMethods(ctx context.Context, s device.ServerSignIn) (remote.Methods, string, error)
 }
 
 // Deps are what a form needs.
@@ -38,6 +44,10 @@ type Deps struct {
 	// their own goroutine runs, because Fyne's test driver runs fyne.Do at
 	// once on the calling goroutine.
 	Do func(f func())
+	// OpenURL opens the system's web browser, for signing in with the
+	// organisation's account; nil means the app's OpenURL. Tests play the
+	// browser.
+	OpenURL func(*url.URL) error
 }
 
 // OnAdded is told the destination's name and what the engine did (a new
@@ -50,4 +60,11 @@ func (d Deps) do(f func()) {
 		return
 	}
 	fyne.Do(f)
+}
+
+func (d Deps) openURL(u *url.URL) error {
+	if d.OpenURL != nil {
+		return d.OpenURL(u)
+	}
+	return fyne.CurrentApp().OpenURL(u)
 }

@@ -52,6 +52,10 @@ type job struct {
 	// explain, when set, says what went wrong in the words of this try
 	// (which key option was chosen), or "" to leave it to problem.
 	explain func(error) string
+	// then, when set, runs on the UI thread after a try that added
+	// nothing succeeded (asking the server how to sign in), instead of
+	// the form's OnAdded.
+	then func()
 }
 
 func newForm(w fyne.Window, d Deps, onAdded OnAdded, submit string, fields ...fyne.CanvasObject) *Form {
@@ -90,17 +94,20 @@ func (f *Form) Submit() {
 	if f.Busy() {
 		return
 	}
-	j, ok := f.prepare()
-	if !ok {
-		return
+	if j, ok := f.prepare(); ok {
+		f.start(j)
 	}
+}
+
+// start runs a try off the UI thread.
+func (f *Form) start(j job) {
 	f.showProblem("")
 	ctx, cancel := context.WithCancel(context.Background())
 	f.cancel, f.explain = cancel, j.explain
 	f.setBusy(j.doing)
 	go func() {
 		name, res, err := j.run(ctx)
-		f.deps.do(func() { f.finish(name, res, err) })
+		f.deps.do(func() { f.finish(name, res, err, j.then) })
 	}()
 }
 
@@ -111,7 +118,7 @@ func (f *Form) Cancel() {
 	}
 }
 
-func (f *Form) finish(name string, res device.AddResult, err error) {
+func (f *Form) finish(name string, res device.AddResult, err error, then func()) {
 	f.cancel()
 	explain := f.explain
 	f.cancel, f.explain = nil, nil
@@ -125,6 +132,10 @@ func (f *Form) finish(name string, res device.AddResult, err error) {
 			text = problem(err)
 		}
 		f.showProblem(text)
+		return
+	}
+	if then != nil {
+		then()
 		return
 	}
 	if f.onAdded != nil {

@@ -2,6 +2,7 @@ package destform
 
 import (
 	"errors"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -32,13 +33,47 @@ func newKeyChoice() *keyChoice {
 	k := &keyChoice{modes: []device.KeyMode{device.KeyAccount, device.KeyPassword, device.KeyCustom},
 		archive: NewPasswordFields(lang.L("Archive password"), ""), note: hintText("")}
 	k.escrow = widget.NewCheck(lang.L("Let my organisation recover my backup if I forget the password (key escrow)"), nil)
-	k.choice = widget.NewSelect([]string{
-		lang.L("Protected by your account password (simplest: one password)"),
-		lang.L("A separate archive password (the server never sees it)"),
-		lang.L("A key you keep (strongest; if you lose it, nobody can restore your files)"),
-	}, func(string) { k.update() })
+	k.choice = widget.NewSelect(k.labels(), func(string) { k.update() })
 	k.choice.SetSelectedIndex(0)
 	return k
+}
+
+// labels are the options' words, in the order of modes.
+func (k *keyChoice) labels() []string {
+	out := make([]string, len(k.modes))
+	for i, m := range k.modes {
+		switch m {
+		case device.KeyAccount:
+			out[i] = lang.L("Protected by your account password (simplest: one password)")
+		case device.KeyPassword:
+			out[i] = lang.L("A separate archive password (the server never sees it)")
+		case device.KeyCustom:
+			out[i] = lang.L("A key you keep (strongest; if you lose it, nobody can restore your files)")
+		case device.KeyOrganisation:
+			out[i] = lang.L("Your organisation keeps the key (restore with your sign-in alone)")
+		}
+	}
+	return out
+}
+
+// offerOrganisation adds the option "Your organisation keeps the key" when
+// the server offers it (remote.Methods.OrganisationKeys), and takes it away
+// when it does not, keeping the option chosen when it can.
+func (k *keyChoice) offerOrganisation(on bool) {
+	if on == slices.Contains(k.modes, device.KeyOrganisation) {
+		return
+	}
+	chosen := k.mode()
+	k.modes = []device.KeyMode{device.KeyAccount, device.KeyPassword, device.KeyCustom}
+	if on {
+		k.modes = append(k.modes, device.KeyOrganisation)
+	}
+	k.choice.SetOptions(k.labels())
+	if !slices.Contains(k.modes, chosen) {
+		chosen = device.KeyPassword
+	}
+	k.choice.ClearSelected()
+	k.choose(chosen)
 }
 
 // mode is the option chosen.
@@ -67,6 +102,8 @@ func (k *keyChoice) update() {
 		setHint(k.note, lang.L("The archive password encrypts your files before they leave this computer; the server never sees it. Keep it safe: without it nobody can restore your files, not even your IT department."))
 	case device.KeyCustom:
 		setHint(k.note, lang.L("After you sign in, Cairn shows the key once: save it to a file or write it down, and keep it away from this computer. The server never sees it, and nobody else has it, not even your IT department."))
+	case device.KeyOrganisation:
+		setHint(k.note, lang.L("Your organisation's server keeps the key, so its IT department can read your backup. You need no password of your own: you restore on another computer, or in a web browser, by signing in."))
 	}
 	if k.mode() == device.KeyPassword {
 		k.archive.live() // what was typed before another option was chosen
@@ -114,6 +151,8 @@ func keyProblem(mode device.KeyMode) func(error) string {
 			return lang.L("Your account password does not open this computer's backup on the server: it was made with a separate archive password. Choose “A separate archive password” and type that one, or ask your IT department if your organisation keeps your key.")
 		case device.KeyCustom:
 			return lang.L("That key does not open this computer's backup on the server. Check it and try again.")
+		case device.KeyOrganisation:
+			return lang.L("The key your organisation keeps does not open this computer's backup on the server: it was made with another archive key option. Choose that one.")
 		}
 		return ""
 	}

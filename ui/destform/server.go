@@ -28,6 +28,8 @@ type serverFields struct {
 	// a second time. Written by the sign-in's goroutine.
 	mu      sync.Mutex
 	trusted map[string]string
+
+	sso signOn // what the server offers, and its single sign-on button
 }
 
 // NewServerForm returns the form that signs this computer in to a Cairn
@@ -45,8 +47,13 @@ func NewServerForm(w fyne.Window, d Deps, onAdded OnAdded) *Form {
 	f.width, f.height = 760, 600
 	f.prepare = func() (job, bool) { return s.prepare(f) }
 	f.server = s
+	s.sso.button = widget.NewButton("", func() { s.signInSSO(f) })
+	s.sso.button.Importance = widget.HighImportance
 	s.usePreset(d.Preset)
 	s.key.changed = func() { s.layout(); f.relayout() }
+	s.address.OnChanged = func(string) { s.typed(f) }
+	s.fingerprint.OnChanged = func(string) { s.typed(f) }
+	s.typed(f) // an address the organisation set
 	s.layout()
 	return f
 }
@@ -73,14 +80,19 @@ func (s *serverFields) usePreset(p config.Preset) {
 // whose rows depend on the option chosen. The widgets stay, with what was
 // typed in them.
 func (s *serverFields) layout() {
-	items := append([]*widget.FormItem{
-		widget.NewFormItem(lang.L("Server address"), s.address),
-		widget.NewFormItem(lang.L("User name"), s.user),
-		widget.NewFormItem(lang.L("Password"), s.password),
-		widget.NewFormItem(lang.L("Fingerprint"), s.fingerprint),
-		{Text: lang.L("This computer"), Widget: s.computer,
-			HintText: lang.L("Its name on the server, so you can tell your computers apart")},
-	}, s.key.items()...)
+	address := widget.NewFormItem(lang.L("Server address"), s.address)
+	user := widget.NewFormItem(lang.L("User name"), s.user)
+	password := widget.NewFormItem(lang.L("Password"), s.password)
+	fingerprint := widget.NewFormItem(lang.L("Fingerprint"), s.fingerprint)
+	items := []*widget.FormItem{address, user, password, fingerprint}
+	if s.sso.offered() {
+		items = []*widget.FormItem{address, fingerprint, s.sso.item()}
+		if s.sso.methods.Password {
+			items = append(items, user, password)
+		}
+	}
+	items = append(append(items, &widget.FormItem{Text: lang.L("This computer"), Widget: s.computer,
+		HintText: lang.L("Its name on the server, so you can tell your computers apart")}), s.key.items()...)
 	s.fields.Objects = []fyne.CanvasObject{widget.NewForm(items...)}
 	s.fields.Refresh()
 }
@@ -92,6 +104,8 @@ func (s *serverFields) prepare(f *Form) (job, bool) {
 	switch {
 	case !ok:
 		return f.refuse(s.address, lang.L("Type the server's address as your IT department gave it, like https://backup.example.org:8443."))
+	case !s.sso.known && strings.TrimSpace(s.user.Text) == "" && s.password.Text == "":
+		return s.askMethods(f, addr, host), true
 	case strings.TrimSpace(s.user.Text) == "":
 		return f.refuse(s.user, lang.L("Type your user name."))
 	case s.password.Text == "":
@@ -102,28 +116,37 @@ func (s *serverFields) prepare(f *Form) (job, bool) {
 		f.showProblem("")
 		return job{}, false
 	}
+	sign := s.signIn(f, addr, host)
+	sign.User = strings.TrimSpace(s.user.Text)
+	accountPw := []byte(s.password.Text)
+	sign.Password = func() ([]byte, error) { return accountPw, nil }
+	return job{doing: lang.L("Signing in to {{.Server}}…", map[string]any{"Server": host}),
+		run: s.adder(f, sign, opts, newPw, host), explain: keyProblem(opts.Mode)}, true
+}
+
+// signIn is the sign-in of the fields typed, without its way of signing
+// in (a password, or single sign-on).
+func (s *serverFields) signIn(f *Form, addr, host string) device.ServerSignIn {
 	sign := device.ServerSignIn{Name: uniqueName(host, f.deps.Engine.Config()), URL: addr,
-		User: strings.TrimSpace(s.user.Text), Device: strings.TrimSpace(s.computer.Text),
-		Fingerprint: strings.TrimSpace(s.fingerprint.Text)}
+		Device: strings.TrimSpace(s.computer.Text), Fingerprint: strings.TrimSpace(s.fingerprint.Text)}
 	if sign.Fingerprint == "" {
 		sign.Fingerprint = s.trustedFingerprint(addr)
 	}
-	accountPw := []byte(s.password.Text)
+	return sign
+}
+
+// adder is the work of a try: sign in and add the destination, asking the
+// person (fingerprint, custom key, existing archive's password) from the
+// engine's goroutine.
+func (s *serverFields) adder(f *Form, sign device.ServerSignIn, opts device.KeyOptions, newPw []byte, host string) func(context.Context) (string, device.AddResult, error) {
 	existing := lang.L("This computer has a backup on this server already. Type the password you chose for it.")
 	computer := sign.Device
 	if computer == "" {
 		computer, _ = os.Hostname() // as the engine names it
 	}
 	about := keyFileHeading(host, sign.User, computer)
-	run := func(ctx context.Context) (string, device.AddResult, error) {
-		sign.Password = func() ([]byte, error) { return accountPw, nil }
-		sign.ConfirmFingerprint = func(fp string) (bool, error) {
-			ok, err := f.confirmFingerprint(ctx, host, fp)
-			if ok && err == nil {
-				s.trust(addr, fp)
-			}
-			return ok, err
-		}
+	return func(ctx context.Context) (string, device.AddResult, error) {
+		sign.ConfirmFingerprint = s.confirmer(ctx, f, sign.URL, host)
 		opts.ShowCustomKey = func(key string) error { return f.showCustomKey(ctx, key, about) }
 		res, err := f.deps.Engine.AddServerDestinationWithKey(ctx, sign, opts, func(_ string, create bool) ([]byte, error) {
 			switch {
@@ -136,8 +159,18 @@ func (s *serverFields) prepare(f *Form) (job, bool) {
 		}, f.deps.KDF)
 		return sign.Name, res, err
 	}
-	return job{doing: lang.L("Signing in to {{.Server}}…", map[string]any{"Server": host}), run: run,
-		explain: keyProblem(opts.Mode)}, true
+}
+
+// confirmer asks the person to trust a self-signed server's certificate,
+// and remembers a fingerprint they trusted.
+func (s *serverFields) confirmer(ctx context.Context, f *Form, addr, host string) func(string) (bool, error) {
+	return func(fp string) (bool, error) {
+		ok, err := f.confirmFingerprint(ctx, host, fp)
+		if ok && err == nil {
+			s.trust(addr, fp)
+		}
+		return ok, err
+	}
 }
 
 // trust remembers that the person confirmed fingerprint fp for addr.

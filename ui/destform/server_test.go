@@ -93,6 +93,7 @@ func TestServerFieldsAreChecked(t *testing.T) {
 		t.Fatalf("http: %q", f.Problem())
 	}
 	f.server.address.SetText("backup.example.org:8443")
+	f.server.password.SetText("a password") // with neither, the server is asked how to sign in (sso_test.go)
 	f.Submit()
 	if !strings.Contains(f.Problem(), "user name") {
 		t.Fatalf("no user: %q", f.Problem())

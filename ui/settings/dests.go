@@ -103,6 +103,8 @@ func keyWords(dst config.Destination) string {
 		return lang.L("Key: your own key, escrowed with your organisation")
 	case m == device.KeyCustom:
 		return lang.L("Key: your own key")
+	case m == device.KeyOrganisation:
+		return lang.L("Key: kept by your organisation, whose IT can read this backup")
 	case dst.Escrowed:
 		return lang.L("Key: protected by its archive password, escrowed with your organisation")
 	}

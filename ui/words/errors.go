@@ -67,4 +67,17 @@ var known = []struct {
 	{remote.ErrFingerprint, func() string {
 		return lang.L("The server's certificate is not the one expected. Do not go on: ask your IT department which fingerprint is right.")
 	}},
+	{remote.ErrSSONotAllowed, func() string {
+		return lang.L("Your organisation's account is not allowed to use this backup service. Ask your IT department.")
+	}},
+	{remote.ErrSSODenied, func() string {
+		return lang.L("The sign-in was declined on the other device. Start it again if that was a mistake.")
+	}},
+	{remote.ErrSSORefused, func() string {
+		return lang.L("Your organisation's sign-in did not complete: it was cancelled or refused. Try again.")
+	}},
+	{remote.ErrSSOExpired, func() string { return lang.L("The sign-in was not finished in time. Start it again.") }},
+	{remote.ErrSSOServer, func() string {
+		return lang.L("The server could not finish the sign-in. Try again later, or ask your IT department.")
+	}},
 }

@@ -25,10 +25,14 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 )
 
-// Ring is the keys of a kek file.
+// Ring is the keys of a kek file. Safe for concurrent use.
 type Ring struct {
+	path string // the file, re-read when a wrapped key names a KEK it lacks
+
+	mu   sync.RWMutex
 	ids  []string // newest first
 	keys map[string]cipher.AEAD
 }
@@ -57,7 +61,11 @@ func Load(path string) (*Ring, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kek_file: %w", err)
 	}
-	return parse(path, b)
+	r, err := parse(path, b)
+	if r != nil {
+		r.path = path
+	}
+	return r, err
 }
 
 func parse(path string, b []byte) (*Ring, error) {
@@ -88,12 +96,18 @@ func parse(path string, b []byte) (*Ring, error) {
 }
 
 // Current is the ID of the key that wraps.
-func (r *Ring) Current() string { return r.ids[0] }
+func (r *Ring) Current() string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.ids[0]
+}
 
 // Wrap seals key for owner (e.g. "user 42") under the current KEK.
 func (r *Ring) Wrap(key []byte, owner string) []byte {
-	id := r.Current()
+	r.mu.RLock()
+	id := r.ids[0]
 	aead := r.keys[id]
+	r.mu.RUnlock()
 	out := append([]byte{version, byte(len(id))}, id...)
 	nonce := make([]byte, aead.NonceSize())
 	rand.Read(nonce)
@@ -107,7 +121,7 @@ func (r *Ring) Unwrap(wrapped []byte, owner string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	aead, ok := r.keys[id]
+	aead, ok := r.key(id)
 	if !ok {
 		return nil, fmt.Errorf("%w (key %s)", ErrUnknownKey, id)
 	}
@@ -119,6 +133,29 @@ func (r *Ring) Unwrap(wrapped []byte, owner string) ([]byte, error) {
 		return nil, ErrTampered
 	}
 	return key, nil
+}
+
+// key finds a KEK by ID. A key the ring lacks may have been added by
+// 'cairn-server keys rotate' since the file was loaded (on this node or,
+// in a cluster, another): the file is read again once, so a running
+// server opens what a rotation re-wrapped, and wraps with the new key.
+func (r *Ring) key(id string) (cipher.AEAD, bool) {
+	r.mu.RLock()
+	aead, ok := r.keys[id]
+	r.mu.RUnlock()
+	if ok || r.path == "" {
+		return aead, ok
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if aead, ok := r.keys[id]; ok {
+		return aead, true
+	}
+	if next, err := Load(r.path); err == nil {
+		r.ids, r.keys = next.ids, next.keys
+	}
+	aead, ok = r.keys[id]
+	return aead, ok
 }
 
 // WrappedBy is the ID of the KEK that wrapped a key: a rotation re-wraps

@@ -86,3 +86,33 @@ func TestLoadRefusesLooseFiles(t *testing.T) {
 		}
 	}
 }
+
+// A running server's ring opens what a rotation (by 'keys rotate', another
+// process) re-wrapped, and wraps with the new key from then on.
+func TestRingReadsARotatedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kek")
+	if err := kek.Generate(path); err != nil {
+		t.Fatal(err)
+	}
+	running, err := kek.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kek.Rotate(path); err != nil {
+		t.Fatal(err)
+	}
+	rotated, _ := kek.Load(path)
+	w := rotated.Wrap([]byte("secret"), "user 1")
+	got, err := running.Unwrap(w, "user 1")
+	if err != nil || string(got) != "secret" {
+		t.Fatalf("%q %v", got, err)
+	}
+	if running.Current() != rotated.Current() {
+		t.Errorf("still wraps with %s, not %s", running.Current(), rotated.Current())
+	}
+	other, _ := kek.Load(path)
+	os.WriteFile(path, []byte(""), 0o600)
+	if _, err := other.Unwrap(append([]byte{1, 3}, "xyz0123456789abcdef0123456789"...), "user 1"); !errors.Is(err, kek.ErrUnknownKey) {
+		t.Errorf("an unknown key: %v", err)
+	}
+}

@@ -25,6 +25,7 @@ var CopyTables = []struct {
 	{"tokens", "hash", false},
 	{"objects", "id", true},
 	{"escrow", "device_id", false},
+	{"org_keys", "device_id", false},
 	{"backup_alerts", "device_id, level", false},
 	{"settings", "key", false},
 	{"audit", "id", true},

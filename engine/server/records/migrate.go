@@ -155,6 +155,18 @@ var migrations = [][]string{
 		`ALTER TABLE users ADD COLUMN sync_disabled INTEGER NOT NULL DEFAULT 0`,
 		`CREATE UNIQUE INDEX users_external ON users(source, external_id) WHERE external_id <> ''`,
 	},
+	// 7: organisation-held archive keys (records/orgkeys.go): per device the
+	// archive's secret wrapped under the server's key-encryption key (never
+	// the secret itself), and the ID of the KEK that wrapped it, so that a
+	// rotation finds what it must re-wrap.
+	{
+		`CREATE TABLE org_keys (
+			device_id TEXT   PRIMARY KEY REFERENCES devices(id),
+			kek_id    TEXT   NOT NULL,
+			wrapped   TEXT   NOT NULL,
+			updated   BIGINT NOT NULL
+		)`,
+	},
 }
 
 // SchemaVersion is the schema this code writes.

@@ -294,6 +294,7 @@ type Store interface {
 	SigninLog
 	Settings
 	Escrows
+	OrgKeys
 	Close() error
 }
 

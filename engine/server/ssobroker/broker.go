@@ -104,6 +104,11 @@ type Options struct {
 	// acct and sends the browser to next (a path on this server). The
 	// web pages thus share the one redirect URI IT registers.
 	WebSignIn func(w http.ResponseWriter, r *http.Request, acct AccountRef, next string)
+	// WebRefused, when set, shows a refused sign-in of the web pages (not
+	// in an allowed group, the account disabled, the provider said no)
+	// on the pages' own sign-in page, in words; else the broker's page
+	// says it.
+	WebRefused func(w http.ResponseWriter, r *http.Request, words string)
 }
 
 // The lifetimes of what the broker hands out.

@@ -2,6 +2,8 @@ package ssobroker
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -56,14 +58,31 @@ func (l *Lazy) broker(ctx context.Context) (*Broker, error) {
 	return l.b, err
 }
 
+// ErrUnavailable is the answer while the identity provider cannot be
+// used (its discovery failed; it is tried again at most every 30 s).
+var ErrUnavailable = errors.New("the organisation's sign-in cannot be reached right now; try again in a few minutes, or ask your IT department")
+
 // ServeHTTP serves the broker, or says sign-on is unavailable.
 func (l *Lazy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b, err := l.broker(r.Context())
 	if err != nil {
 		w.Header().Set("Retry-After", "30")
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"code": "sso_unavailable",
-			"error": "the organisation's sign-in cannot be reached right now; try again in a few minutes, or ask your IT department"})
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"code": "sso_unavailable", "error": ErrUnavailable.Error()})
 		return
 	}
 	b.Handler().ServeHTTP(w, r)
+}
+
+// StartWeb is Broker.StartWeb, for the server's web pages: the broker's
+// Options.WebSignIn (passed on from NewLazy's options) finishes the
+// sign-in. While the provider cannot be used it answers nothing and
+// returns an error wrapping ErrUnavailable, so that the pages say so on
+// their own sign-in page.
+func (l *Lazy) StartWeb(w http.ResponseWriter, r *http.Request, next string) error {
+	b, err := l.broker(r.Context())
+	if err != nil {
+		return fmt.Errorf("%w (%v)", ErrUnavailable, err)
+	}
+	b.StartWeb(w, r, next)
+	return nil
 }

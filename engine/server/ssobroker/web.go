@@ -30,6 +30,12 @@ func localPath(p string) string {
 
 // finishWeb ends a web pages' sign-in: a session, or the refusal in words.
 func (b *Broker) finishWeb(w http.ResponseWriter, r *http.Request, l login, acct AccountRef, err error) {
+	if err != nil && b.o.WebRefused != nil {
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		w.Header().Set("Cache-Control", "no-store")
+		b.o.WebRefused(w, r, refusalWords(err))
+		return
+	}
 	if err != nil {
 		b.pages.show(w, http.StatusForbidden, page{Title: "You are not signed in", Lines: []string{refusalWords(err)}})
 		return

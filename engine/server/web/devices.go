@@ -82,7 +82,8 @@ func (w *Web) unlocked(h archiveHandler) deviceHandler {
 }
 
 type unlockData struct {
-	Device records.Device
+	Device  records.Device
+	OrgHeld bool // the organisation keeps its key: no password to type
 }
 
 func (w *Web) unlockPage(rw http.ResponseWriter, r *http.Request, s *session, d records.Device) {
@@ -91,7 +92,7 @@ func (w *Web) unlockPage(rw http.ResponseWriter, r *http.Request, s *session, d 
 		return
 	}
 	v := s.view("Open " + d.Name)
-	v.D = unlockData{d}
+	v.D = unlockData{d, w.orgHeld(r.Context(), d)}
 	if w.pool != nil {
 		_, v.Notice = w.capWords(w.pool.Room(strconv.FormatInt(s.user.ID, 10), d.ID))
 	}
@@ -105,12 +106,15 @@ func (w *Web) unlockPage(rw http.ResponseWriter, r *http.Request, s *session, d 
 func (w *Web) unlock(rw http.ResponseWriter, r *http.Request, s *session, d records.Device) {
 	ctx := r.Context()
 	v := s.view("Open " + d.Name)
-	v.D = unlockData{d}
+	v.D = unlockData{Device: d}
 	done, err := w.gate.turn(ctx, s.user.ID)
 	if err != nil {
 		return // the browser has gone
 	}
 	defer done()
+	if w.unlockOrgHeld(rw, r, s, d, v) {
+		return
+	}
 	try, wait, err := w.reserveUnlock(ctx, unlockKeys(r, s, d))
 	if err != nil {
 		w.failed(rw, r, err)

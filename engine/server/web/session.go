@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -186,11 +187,20 @@ func (w *Web) refuse(rw http.ResponseWriter, r *http.Request) {
 		Error: "This form was refused: it was not sent from this server's own page, or the page had grown old. Go back, reload the page and try again."})
 }
 
+// toSignin sends a browser to sign in, and then back to the page it
+// asked for (next), when that is a page to come back to.
 func (w *Web) toSignin(rw http.ResponseWriter, r *http.Request) {
-	to := "/web/signin"
+	q := url.Values{}
 	if _, err := r.Cookie(sessionCookie); err == nil {
-		to += "?ended=1"
+		q.Set("ended", "1")
 		setCookie(rw, sessionCookie, "", 0)
+	}
+	if next := r.URL.RequestURI(); r.Method == http.MethodGet && next != "/web/devices" && pageAfter(next) == next {
+		q.Set("next", next)
+	}
+	to := "/web/signin"
+	if len(q) > 0 {
+		to += "?" + q.Encode()
 	}
 	http.Redirect(rw, r, to, http.StatusSeeOther)
 }
@@ -216,7 +226,7 @@ func (w *Web) signinForm(rw http.ResponseWriter, r *http.Request, status int, v 
 	token := randomID()
 	setCookie(rw, signinCookie, token, time.Hour)
 	v.CSRF = token
-	v.D = struct{ User string }{user}
+	v.D = w.signinData(r, user)
 	w.render(rw, r, status, "signin", v)
 }
 
@@ -239,21 +249,30 @@ func (w *Web) signin(rw http.ResponseWriter, r *http.Request) {
 		w.signinForm(rw, r, status, view{Title: "Sign in", Error: msg}, name)
 		return
 	}
-	id := randomID()
-	now := w.o.Now()
 	zone := r.PostFormValue("tz")
 	if _, err := time.LoadLocation(zone); err != nil || len(zone) > 64 {
 		zone = ""
 	}
-	ws := records.WebSession{Hash: hashID(id), UserID: u.ID, Created: now, LastUsed: now, Addr: clientAddr(r), Zone: zone}
-	if err := w.rec.AddWebSession(r.Context(), ws); err != nil {
+	if err := w.startSession(rw, r, u, zone); err != nil {
 		w.failed(rw, r, err)
 		return
 	}
+	w.audit(r, u.Name, "signin", "", "")
+	http.Redirect(rw, r, pageAfter(r.PostFormValue("next")), http.StatusSeeOther)
+}
+
+// startSession starts u's session: its record, and its cookie in place of
+// the sign-in form's. Every way of signing in ends here.
+func (w *Web) startSession(rw http.ResponseWriter, r *http.Request, u records.User, zone string) error {
+	id := randomID()
+	now := w.o.Now()
+	ws := records.WebSession{Hash: hashID(id), UserID: u.ID, Created: now, LastUsed: now, Addr: clientAddr(r), Zone: zone}
+	if err := w.rec.AddWebSession(r.Context(), ws); err != nil {
+		return err
+	}
 	setCookie(rw, signinCookie, "", 0)
 	setCookie(rw, sessionCookie, id, w.o.MaxAge)
-	w.audit(r, u.Name, "signin", "", "")
-	http.Redirect(rw, r, "/web/devices", http.StatusSeeOther)
+	return nil
 }
 
 func (w *Web) signout(rw http.ResponseWriter, r *http.Request, s *session) {

@@ -119,6 +119,18 @@ type Options struct {
 	// ServerZone is the time zone of times shown when the browser does
 	// not say its own (default time.Local).
 	ServerZone *time.Location
+
+	// OrgKey, when set, gives the secret the organisation keeps for a
+	// device's archive (organisation-held keys: server.OrgSecret under the
+	// server's KEK), or an error wrapping records.ErrNotFound when it keeps
+	// none. The pages open such an archive with it: the person's sign-in
+	// is all they need (orgkey.go).
+	OrgKey func(ctx context.Context, d records.Device) ([]byte, error)
+
+	// SSO, when its Start is set, offers the organisation's single
+	// sign-on on the sign-in page, beside the password form (which stays
+	// for local and directory accounts). Web.SignInSSO finishes it.
+	SSO SSO
 }
 
 func (o *Options) applyDefaults() {
@@ -240,6 +252,7 @@ func (w *Web) routes() *http.ServeMux {
 	m.HandleFunc("GET /web/static/{file}", w.static)
 	m.HandleFunc("GET /web/signin", w.signinPage)
 	m.HandleFunc("POST /web/signin", w.signin)
+	m.HandleFunc("GET /web/sso", w.ssoStart)
 	m.HandleFunc("POST /web/signout", w.post(w.signout))
 	m.HandleFunc("GET /web/devices", w.page(w.devicesPage))
 	m.HandleFunc("GET /web/devices/{id}/unlock", w.page(w.owned(w.unlockPage)))

@@ -301,7 +301,7 @@ func TestSessionEndsAfterIdleTimeAndClosesTheArchive(t *testing.T) {
 	expectStatus(t, b.get("/web/devices/"+id+"/browse"), http.StatusOK)
 	e.clock.Advance(15 * time.Minute)
 	p := b.get("/web/devices/" + id + "/browse")
-	if p.status != http.StatusSeeOther || p.location() != "/web/signin?ended=1" {
+	if p.status != http.StatusSeeOther || p.location() != "/web/signin?ended=1&next="+url.QueryEscape("/web/devices/"+id+"/browse") {
 		t.Fatalf("idle session: %d %s", p.status, p.location())
 	}
 	waitClosed(t, e.fake(id))

@@ -188,6 +188,8 @@ func apiError(resp *http.Response) error {
 		return fmt.Errorf("%w: the server is busy with this account's other uploads (%s)", store.ErrOffline, msg)
 	case body.Code == "other_device":
 		return wrap(ErrOtherDevice)
+	case body.Code == "not_offered":
+		return wrap(ErrOrgKeysNotOffered)
 	case body.Code == "rate_limited" || resp.StatusCode == http.StatusTooManyRequests:
 		return wrap(ErrRateLimited)
 	case body.Code == "quota" || body.Code == "disk_full" || resp.StatusCode == http.StatusInsufficientStorage:
