@@ -77,6 +77,7 @@ func pendingOf(ctx context.Context, d *device.Device, name string) (int, int64) 
 // still queued), else 3 when files could not be read, else 0.
 func reportBackups(e *env, results []device.DestinationResult, named bool) error {
 	failed, unread := 0, 0
+	noted := map[string]bool{} // every destination notes the same files: say each once
 	for _, dr := range results {
 		prefix := ""
 		if named {
@@ -101,6 +102,7 @@ func reportBackups(e *env, results []device.DestinationResult, named bool) error
 		if len(res.Warnings) > 0 {
 			fmt.Fprintf(e.stdout, "%s%d files kept changing while they were read; they were backed up as they were, and named above.\n", prefix, len(res.Warnings))
 		}
+		printNotes(e, res.Notes, noted)
 		if dr.Pending > 0 {
 			failed++
 			fmt.Fprintf(e.stderr, "cairn: %sthe server could not be reached: %d changes (%s) wait on this computer and will be sent when it is back\n",
@@ -115,6 +117,26 @@ func reportBackups(e *env, results []device.DestinationResult, named bool) error
 		return &codeError{exitPartial, fmt.Errorf("%d files or folders could not be read and are not safe (named above)", unread)}
 	}
 	return nil
+}
+
+// printNotes says what a pass left out by design (cloud-only files,
+// Windows junctions), each path once across destinations. They are not
+// problems: the exit code does not change.
+func printNotes(e *env, notes []engine.FileError, noted map[string]bool) {
+	var fresh []engine.FileError
+	for _, n := range notes {
+		if !noted[n.Path] {
+			noted[n.Path] = true
+			fresh = append(fresh, n)
+		}
+	}
+	if len(fresh) == 0 {
+		return
+	}
+	fmt.Fprintf(e.stdout, "Not backed up, on purpose (%d):\n", len(fresh))
+	for _, n := range fresh {
+		fmt.Fprintf(e.stdout, "  %s\n", fileErrorText(n))
+	}
 }
 
 // progressLine draws one status line on a terminal, and nothing elsewhere.

@@ -158,7 +158,7 @@ func (rd *reader) attempt(job *fileJob, n int) (again bool, err error) {
 		if errors.Is(readErr, p.ctx.Err()) {
 			return false, readErr
 		}
-		p.fail(job.path, fmt.Errorf("read: %w", readErr))
+		p.fail(job.path, fmt.Errorf("read: %w", fs.ReadError(readErr)))
 		return false, nil
 	}
 	if p.opts.afterRead != nil {

@@ -161,6 +161,10 @@ func join(dir, name string) string {
 	return dir + "/" + name
 }
 
+// ReadError classifies an error from reading an open file (Windows tells
+// a file in use, ErrInUse); here it is returned as it is.
+func ReadError(err error) error { return err }
+
 // IsNotExist reports whether err says a file is gone.
 func IsNotExist(err error) bool { return errors.Is(err, os.ErrNotExist) }
 

@@ -10,14 +10,18 @@ import (
 	"strings"
 	"syscall"
 
+	"golang.org/x/sys/windows"
+
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/selection"
 )
 
-// On Windows Cairn's paths are "/C:/Users/ana/…". This first version goes
-// through paths rather than handles: no inode or change time (an unchanged
-// file is recognised by size and modification time). Reparse points are
-// never followed; windowsEntry decides from their tag what each is.
+// On Windows Cairn's paths are "/C:/Users/ana/…". Entries are described
+// through their paths, plus one handle opened for attributes only that
+// gives the file index, volume and change time change detection compares
+// (winid.go), and a reparse point's tag. Reparse points are never
+// followed; windowsEntry decides from their tag what each is. Files are
+// opened for reading sharing read, write and delete (openRead).
 
 // osPath turns "/C:/Users/ana" into `C:\Users\ana`, "/C:" into the
 // drive's root `C:\` and "/UNC/server/share/x" into `\\server\share\x`
@@ -71,7 +75,7 @@ func (d *Dir) OpenDir(name string) (*Dir, error) {
 }
 
 // Open opens a regular file for reading.
-func (d *Dir) Open(name string) (*os.File, error) { return os.Open(d.child(name)) }
+func (d *Dir) Open(name string) (*os.File, error) { return openRead(d.child(name)) }
 
 // Readlink returns a link's target.
 func (d *Dir) Readlink(name string) (string, error) { return os.Readlink(d.child(name)) }
@@ -117,7 +121,7 @@ func setTime(p string, mtime int64) error {
 }
 
 // OpenFile opens a regular file at an absolute path for reading.
-func OpenFile(path string) (*os.File, error) { return os.Open(osPath(path)) }
+func OpenFile(path string) (*os.File, error) { return openRead(osPath(path)) }
 
 // Stat describes the object at an absolute path, following links.
 func Stat(path string) (Info, error) {
@@ -134,7 +138,8 @@ func Fstat(f *os.File) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
-	return infoOf(f.Name(), st, true), nil
+	ids, err := handleIDs(windows.Handle(f.Fd()))
+	return describe(st, true, ids, 0, err), nil
 }
 
 // Futimens sets the modification time of an open file.
@@ -148,26 +153,39 @@ func lstat(p string) (Info, error) {
 	return infoOf(p, st, false), nil
 }
 
-// infoOf describes the entry at the system path p. Its kind comes from
-// its attributes and reparse tag (windowsEntry), not from Go's mode, which
-// calls most reparse points irregular. followed says st describes what a
-// link at p points to (os.Stat): a link's own tag is then ignored.
+// infoOf describes the entry at the system path p. followed says st
+// describes what a link at p points to (os.Stat).
 func infoOf(p string, st os.FileInfo, followed bool) Info {
+	ids, tag, err := pathIDs(p, followed)
+	return describe(st, followed, ids, tag, err)
+}
+
+// describe makes the Info of an entry from Go's description, its IDs and
+// its reparse tag (idErr: they could not be read). Its kind comes from its
+// attributes and reparse tag (windowsEntry), not from Go's mode, which
+// calls most reparse points irregular. When followed, a link's own tag is
+// ignored. Without IDs the entry is compared by size and modification time
+// only (index.Stat.Same), as before Cairn read them.
+func describe(st os.FileInfo, followed bool, ids winIDs, tag uint32, idErr error) Info {
 	i := Info{Size: st.Size(), ModTime: st.ModTime().UnixNano(), Mode: uint32(st.Mode().Perm()), Nlink: 1}
-	var attrs, tag uint32
+	var attrs uint32
 	if d, ok := st.Sys().(*syscall.Win32FileAttributeData); ok {
 		attrs = d.FileAttributes
 	}
+	if idErr == nil {
+		ids.fill(&i)
+	}
 	if attrs&winAttrReparsePoint != 0 {
-		var err error
-		if tag, err = reparseTag(p); err != nil {
+		if idErr != nil {
 			i.Type = engine.TypeRegular
-			i.NotBackedUp = fmt.Errorf("a special Windows file whose kind could not be read (%v): %w", err, ErrNotBackedUp)
+			i.NotBackedUp = fmt.Errorf("a special Windows file whose kind could not be read (%v): %w", idErr, ErrNotBackedUp)
 			return i
 		}
 		if followed && tag&winTagNameSurrogate != 0 {
 			attrs, tag = attrs&^winAttrReparsePoint, 0
 		}
+	} else {
+		tag = 0
 	}
 	i.Type, i.NotBackedUp = windowsEntry(attrs, tag)
 	if i.Type == engine.TypeDir {

@@ -29,11 +29,18 @@ func StatOf(v *engine.Version) Stat {
 }
 
 // Same reports whether two states describe an unchanged file: same type,
-// size, modification and change times, inode, mode and owner.
+// size, modification and change times, inode, mode and owner. A change
+// time or inode of 0 on either side is not known, so not compared: FAT
+// has no change time, and files an earlier Cairn recorded on Windows
+// (size and modification time only) must not all be read again once it
+// reads file IDs and change times (engine/fs/winid.go).
 func (s Stat) Same(o Stat) bool {
-	return s.Type == o.Type && s.Size == o.Size && s.ModTime == o.ModTime && s.CTime == o.CTime &&
-		s.Inode == o.Inode && s.Mode == o.Mode && s.UID == o.UID && s.GID == o.GID
+	return s.Type == o.Type && s.Size == o.Size && s.ModTime == o.ModTime && sameIfKnown(s.CTime, o.CTime) &&
+		sameIfKnown(s.Inode, o.Inode) && s.Mode == o.Mode && s.UID == o.UID && s.GID == o.GID
 }
+
+// sameIfKnown compares two values of which 0 means "not known".
+func sameIfKnown[T int64 | uint64](a, b T) bool { return a == 0 || b == 0 || a == b }
 
 func (s Stat) encode() []byte {
 	b := []byte{1, byte(s.Type)}

@@ -74,9 +74,13 @@ func (s *Service) run(ctx context.Context, l *loop, scope device.BackupOptions, 
 		// could not be read elsewhere: keep what the last scan found.
 		unreadable = mergeUnreadable(unreadable, s.State().Unreadable)
 	}
+	notes := notesOf(results)
+	if changed != nil {
+		notes = mergeUnreadable(notes, s.State().NotBackedUp)
+	}
 	s.log(changed, results, s.now().Sub(start))
 	s.publish(func(st *State) {
-		st.Destination = ""
+		st.Destination, st.NotBackedUp = "", notes
 		s.conclude(st, results, unreadable, changed == nil)
 	})
 	return ok
@@ -200,4 +204,15 @@ func mergeUnreadable(now, before []engine.FileError) []engine.FileError {
 		}
 	}
 	return now
+}
+
+// notesOf gathers what a pass left out by design (backup.Result.Notes) at
+// every destination, each path once: every destination sees the same
+// files, so their notes repeat. At most engine.MaxReported.
+func notesOf(results []device.DestinationResult) []engine.FileError {
+	var notes []engine.FileError
+	for _, r := range results {
+		notes = mergeUnreadable(notes, r.Result.Notes)
+	}
+	return notes
 }

@@ -48,6 +48,11 @@ type State struct {
 	PausedUntil time.Time       // zero with Paused: until resumed
 	Problem     string          // in words, for Offline and Attention ("" when Unreadable says it all)
 	Unreadable  []engine.FileError
+	// NotBackedUp lists what the last passes left out by design, each with
+	// why (backup.Result.Notes: a cloud-only file, not downloaded; a
+	// Windows junction): not a problem, so the phase does not change, but
+	// the person is told. At most engine.MaxReported, each path once.
+	NotBackedUp []engine.FileError
 	Pending     int64 // bytes waiting for unreachable destinations
 	NextRun     time.Time
 	// NextScan is when the next scan of the whole selection runs (the

@@ -48,6 +48,13 @@ type Options struct {
 	// leaves only the operating system's own limit.
 	MaxWatches int
 
+	// Descriptors, when above 0, is the number of open files watches may
+	// hold, as on a kqueue system (macOS), where each watched folder and
+	// each file in it holds one; for tests of the budget. 0: on kqueue
+	// systems what RLIMIT_NOFILE leaves after a reserve for reads, the
+	// index and connections (budget.go); elsewhere none is counted.
+	Descriptors int
+
 	// Now is the clock used for debouncing (tests); default time.Now.
 	Now func() time.Time
 }

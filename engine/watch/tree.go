@@ -20,7 +20,7 @@ type watchAdder interface {
 }
 
 // errMaxWatches stands for the operating system's limit when
-// Options.MaxWatches is reached.
+// Options.MaxWatches is reached, or the descriptor budget (budget.go).
 var errMaxWatches = errors.New("Options.MaxWatches reached")
 
 // isLimit reports whether err is the system refusing more watches: ENOSPC
@@ -37,6 +37,9 @@ type tree struct {
 	fs        watchAdder
 	skip      func(path string, isDir bool) bool
 	max       int                            // Options.MaxWatches
+	budget    int                            // descriptors watches may hold (kqueue); below 0: not counted
+	used      int                            // descriptors the watches hold, by budget's count
+	costs     map[string]int                 // watched folder → its descriptors, when counted
 	dirRoots  []string                       // roots that are folders
 	fileRoots []string                       // roots that are files (or symlinks), watched through their parent
 	folders   map[string]bool                // folder → watched (false: could not be)
@@ -52,7 +55,7 @@ type tree struct {
 
 func newTree(fsw watchAdder, o Options) *tree {
 	return &tree{
-		fs: fsw, skip: o.Skip, max: o.MaxWatches,
+		fs: fsw, skip: o.Skip, max: o.MaxWatches, budget: descriptorBudget(o), costs: make(map[string]int),
 		folders: make(map[string]bool), kids: make(map[string]map[string]struct{}),
 		missing: make(map[string]struct{}), changed: true,
 	}
@@ -135,7 +138,19 @@ func (t *tree) add(dir string) error {
 	if t.max > 0 && t.watched >= t.max {
 		return errMaxWatches
 	}
-	return t.fs.Add(dir)
+	if t.budget < 0 {
+		return t.fs.Add(dir)
+	}
+	cost := folderCost(dir)
+	if !fits(t.used, cost, t.budget) {
+		return errMaxWatches
+	}
+	if err := t.fs.Add(dir); err != nil {
+		return err
+	}
+	t.used += cost
+	t.costs[dir] = cost
+	return nil
 }
 
 // record puts dir in the tree, watched or not.
@@ -196,6 +211,8 @@ func (t *tree) drop(dir string) {
 		// The kernel may have dropped the watch already (the folder was
 		// deleted); then Remove fails, and there is nothing left to undo.
 		_ = t.fs.Remove(dir)
+		t.used -= t.costs[dir]
+		delete(t.costs, dir)
 	}
 }
 

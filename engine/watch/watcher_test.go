@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -29,6 +30,9 @@ func TestReportsEachKindOfChange(t *testing.T) {
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
+			if s.name == "chmod it" && runtime.GOOS == "windows" {
+				t.Skip("Windows keeps no mode: 0600 changes no attribute, so there is no event")
+			}
 			mark := c.mark()
 			s.do(t)
 			checkBatches(t, c.waitNamed(t, mark, s.want...))

@@ -66,15 +66,17 @@ func shareWidth(wants []float32, width float32) []float32 {
 	return out
 }
 
-// SelectWant is the width a Select needs to show its longest choice whole:
-// the text, and the padding and drop icon around it (as Fyne's select lays
-// them out).
+// SelectWant is the width a Select needs to show its chosen text whole
+// (the list that drops down shows every choice whole anyway): the text, and
+// the padding and drop icon around it (as Fyne's select lays them out).
+// Laid out again when the choice changes.
 func SelectWant(s *widget.Select) float32 {
-	longest := float32(0)
-	for _, o := range s.Options {
-		longest = max(longest, fyne.MeasureText(o, theme.TextSize(), fyne.TextStyle{}).Width)
+	text := s.Selected
+	if text == "" {
+		text = s.PlaceHolder
 	}
-	return longest + theme.IconInlineSize() + 3*theme.InnerPadding() + 2*theme.Padding()
+	return fyne.MeasureText(text, theme.TextSize(), fyne.TextStyle{}).Width +
+		theme.IconInlineSize() + 3*theme.InnerPadding() + 2*theme.Padding()
 }
 
 // PathLabel shows a path, shortened from its start to the width it is

@@ -32,6 +32,7 @@ const (
 type restorePanel struct {
 	s                       *Screen
 	box                     *fyne.Container
+	relayout                func() // lays the option columns out again
 	saveTo, conflict, perms *widget.Select
 	button                  *widget.Button
 	hint                    *widget.Label
@@ -62,6 +63,11 @@ func newRestorePanel(s *Screen) *restorePanel {
 		func() float32 { return fit.SelectWant(p.conflict) }, func() float32 { return fit.SelectWant(p.perms) }}}
 	options := container.New(cols, labelled(lang.L("Save to"), p.saveTo),
 		labelled(lang.L("If a file is already there"), p.conflict), labelled(lang.L("Permissions"), p.perms))
+	// The columns share the width by what each shows: a new choice may
+	// need more or less of it.
+	relayout := func(string) { options.Refresh() }
+	p.conflict.OnChanged, p.perms.OnChanged = relayout, relayout
+	p.relayout = func() { options.Refresh() }
 	p.box = container.NewVBox(widget.NewSeparator(), options,
 		container.NewBorder(nil, nil, nil, p.button, p.hint))
 	return p
@@ -81,6 +87,9 @@ func (p *restorePanel) showPlaces() {
 }
 
 func (p *restorePanel) saveToChanged(string) {
+	if p.relayout != nil {
+		defer p.relayout()
+	}
 	if p.setting {
 		return
 	}

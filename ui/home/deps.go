@@ -2,6 +2,7 @@ package home
 
 import (
 	"context"
+	"net/url"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -15,6 +16,10 @@ import (
 // thread.
 type Device interface {
 	Status(ctx context.Context) device.Status
+	// FullDiskAccessMissing says macOS keeps Mail, Messages and Safari
+	// from Cairn (always false elsewhere); it lists folders, so the screen
+	// calls it off the UI thread.
+	FullDiskAccessMissing() bool
 }
 
 // Service is the running backup agent. *service.Service satisfies it. Its
@@ -37,6 +42,9 @@ type Deps struct {
 	OpenManageFiles func()
 	// AddDestination starts choosing a destination, when there is none.
 	AddDestination func()
+	// OpenURL opens System Settings for Full Disk Access; nil means the
+	// app's OpenURL.
+	OpenURL func(*url.URL)
 	// Now is the clock for "Safe as of 14:02"; nil means time.Now.
 	Now func() time.Time
 	// Do runs f on the UI thread; nil means fyne.Do. Tests give a queue
@@ -51,6 +59,14 @@ func (d Deps) do(f func()) {
 		return
 	}
 	fyne.Do(f)
+}
+
+func (d Deps) openURL(u *url.URL) {
+	if d.OpenURL != nil {
+		d.OpenURL(u)
+		return
+	}
+	fyne.CurrentApp().OpenURL(u)
 }
 
 func (d Deps) now() time.Time {

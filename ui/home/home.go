@@ -23,6 +23,8 @@ type Screen struct {
 
 	header    *header
 	warnings  *warnings
+	notes     *warnings // left out on purpose
+	access    *accessCard
 	watching  *watchingCard
 	dests     *fyne.Container // the destination cards, or what to do without one
 	cards     map[string]*destCard
@@ -65,11 +67,13 @@ func New(w fyne.Window, d Deps) *Screen {
 	s := &Screen{w: w, deps: d, cards: map[string]*destCard{}}
 	s.header = newHeader(s)
 	s.warnings = newWarnings()
+	s.notes = newNotes()
+	s.access = newAccessCard(d.openURL)
 	s.watching = newWatchingCard()
 	s.selection = newSelectionCard(d.OpenManageFiles)
 	checking := widget.NewLabel(lang.L("Checking your destinations…"))
 	s.dests = container.NewVBox(checking)
-	body := container.NewVBox(s.warnings.object(), s.watching.card, s.dests, s.selection.card)
+	body := container.NewVBox(s.access.card, s.warnings.object(), s.notes.object(), s.watching.card, s.dests, s.selection.card)
 	s.content = container.NewBorder(s.header.object(), nil, nil, nil, container.NewVScroll(body))
 	s.unsubscribe = d.Service.Subscribe(s.onState)
 	s.stopClock = s.followClock()
@@ -143,8 +147,10 @@ func (s *Screen) readStatus() {
 	s.cancelRead = cancel
 	go func() {
 		st := s.deps.Device.Status(ctx)
+		missing := s.deps.Device.FullDiskAccessMissing()
 		s.deps.do(func() {
 			if ctx.Err() == nil {
+				s.access.show(missing)
 				s.showStatus(st)
 			}
 		})
@@ -156,6 +162,7 @@ func (s *Screen) showState(st service.State) {
 	now := s.deps.now()
 	s.header.show(st, now, s.status == nil || s.nDests > 0)
 	s.warnings.show(st.Unreadable)
+	s.notes.show(st.NotBackedUp)
 	s.watching.show(st, now)
 	running := ""
 	if st.Phase == service.BackingUp {
@@ -173,7 +180,7 @@ func (s *Screen) showState(st service.State) {
 
 // shapeOf sums up which parts of the screen a state shows.
 func (s *Screen) shapeOf(st service.State, running string) string {
-	return fmt.Sprint(st.Phase, running, len(st.Unreadable), showProblem(st), st.NextRun.IsZero(),
+	return fmt.Sprint(st.Phase, running, len(st.Unreadable), len(st.NotBackedUp), showProblem(st), st.NextRun.IsZero(),
 		awayText(st) == "", s.watching.shape())
 }
 

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cairnbackup/cairn/engine"
+	cfs "github.com/cairnbackup/cairn/engine/fs"
 	"github.com/cairnbackup/cairn/ui/words"
 )
 
@@ -21,18 +22,37 @@ const maxListed = 100
 // folded, so the rest of the screen stays in view.
 const openUpTo = 5
 
-// warnings lists the files the last pass could not read, folded under
-// their count.
+// warnings lists files folded under their count: those the last pass
+// could not read (newWarnings), or those left out on purpose (newNotes).
 type warnings struct {
 	acc   *widget.Accordion
 	item  *widget.AccordionItem
 	files *fyne.Container
 	shown []engine.FileError
+	title func(n int) string // the count, in words
+	why   func(err error) string
 }
 
 func newWarnings() *warnings {
-	w := &warnings{files: container.NewVBox()}
-	todo := widget.NewLabel(lang.L("Close the program that is using them, or check that you may read them; Cairn tries again at the next backup."))
+	return newFileList(lang.L("Close the program that is using them, or check that you may read them; Cairn tries again at the next backup."),
+		func(n int) string {
+			return lang.N("{{.Count}} files could not be read", n, map[string]any{"Count": n})
+		}, fileProblem)
+}
+
+// newNotes lists what the last passes left out by design
+// (service.State.NotBackedUp): not a problem, but the person should know
+// that a cloud-only file has no copy made from this computer.
+func newNotes() *warnings {
+	return newFileList(lang.L("Cairn leaves these out on purpose. To back up a cloud-only file, keep it on this computer (“Always keep on this device”)."),
+		func(n int) string {
+			return lang.N("{{.Count}} files are not backed up", n, map[string]any{"Count": n})
+		}, leftOutWhy)
+}
+
+func newFileList(todoText string, title func(int) string, why func(error) string) *warnings {
+	w := &warnings{files: container.NewVBox(), title: title, why: why}
+	todo := widget.NewLabel(todoText)
 	todo.Wrapping = fyne.TextWrapWord
 	w.item = widget.NewAccordionItem("", container.NewVBox(todo, w.files))
 	w.acc = widget.NewAccordion(w.item)
@@ -51,10 +71,10 @@ func (w *warnings) show(list []engine.FileError) {
 		w.acc.Hide()
 		return
 	}
-	w.item.Title = lang.N("{{.Count}} files could not be read", len(list), map[string]any{"Count": len(list)})
+	w.item.Title = w.title(len(list))
 	objs := make([]fyne.CanvasObject, 0, min(len(list), maxListed)+1)
 	for _, fe := range list[:min(len(list), maxListed)] {
-		l := widget.NewLabel(lang.L("{{.Path}}: {{.Why}}", map[string]any{"Path": displayPath(fe.Path), "Why": fileProblem(fe.Err)}))
+		l := widget.NewLabel(lang.L("{{.Path}}: {{.Why}}", map[string]any{"Path": displayPath(fe.Path), "Why": w.why(fe.Err)}))
 		l.Wrapping = fyne.TextWrapBreak
 		objs = append(objs, l)
 	}
@@ -72,6 +92,8 @@ func (w *warnings) show(list []engine.FileError) {
 func fileProblem(err error) string {
 	var pe *fs.PathError
 	switch {
+	case errors.Is(err, cfs.ErrInUse):
+		return lang.L("In use by another program (Outlook keeps its .pst open): backed up when it is closed.")
 	case errors.Is(err, fs.ErrPermission):
 		return lang.L("Cairn is not allowed to read it.")
 	case errors.Is(err, fs.ErrNotExist):
@@ -80,6 +102,20 @@ func fileProblem(err error) string {
 		return words.Error(pe.Err)
 	}
 	return words.Error(err)
+}
+
+// leftOutWhy says why an entry is left out on purpose (engine/fs's
+// reasons), without repeating its path.
+func leftOutWhy(err error) string {
+	switch {
+	case errors.Is(err, cfs.ErrCloudOnly):
+		return lang.L("cloud-only, not downloaded: not backed up")
+	case errors.Is(err, cfs.ErrJunction):
+		return lang.L("a Windows junction, a link to another folder: that folder is backed up where it is selected")
+	case errors.Is(err, cfs.ErrAppAlias):
+		return lang.L("a Windows app execution alias: installing the app makes it again")
+	}
+	return lang.L("a special file Cairn cannot copy: not backed up")
 }
 
 func sameFiles(a, b []engine.FileError) bool {

@@ -95,7 +95,7 @@ func (x *exclusionsPanel) refresh() {
 		x.rows = append(x.rows, exclusionRow{text: p, pattern: p})
 	}
 	if len(v.sel.Exclude) == 0 {
-		x.rows = append(x.rows, exclusionRow{text: lang.L("None yet: uncheck something, or add a pattern.")})
+		x.rows = append(x.rows, exclusionRow{text: lang.L("None yet.")})
 	}
 	x.rows = append(x.rows, exclusionRow{text: lang.L("Default exclusions for {{.System}}",
 		map[string]any{"System": systemName(v.goos)}), heading: true})
