@@ -139,12 +139,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	chosenHome := e.home != ""
 	if e.home == "" {
-		dir, err := os.UserConfigDir()
-		if err != nil {
+		config, _ := os.UserConfigDir()
+		local, _ := os.UserCacheDir()
+		if e.home = defaultHome(runtime.GOOS, config, local, isDir); e.home == "" {
 			fmt.Fprintln(stderr, "cairn: no home folder: set CAIRN_HOME or --home")
 			return exitUsage
 		}
-		e.home = filepath.Join(dir, "cairn")
 	}
 	if abs, err := filepath.Abs(e.home); err == nil {
 		e.home = abs // the owner changes its working directory for the commands it runs

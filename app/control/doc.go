@@ -33,6 +33,17 @@
 // cancels its command too. Unknown frame kinds are ignored, so either side
 // can add kinds within a version.
 //
-// On Windows a named pipe would be the right transport; it is not written
-// yet: Listen and Dial return ErrUnsupported there, and callers run alone.
+// # Windows
+//
+// On Windows the owner listens on a named pipe, \\.\pipe\cairn-<SID>-<hash
+// of the home> (PipeName), made through github.com/Microsoft/go-winio. Its
+// security descriptor lets in only the account that made it, remote
+// clients are rejected, and both ends check the process at the other end
+// (GetNamedPipeClientProcessId, GetNamedPipeServerProcessId, and that
+// process's token user): a client talks only to an owner of its own
+// account, so a program of another account that took the name first gets
+// no commands or passwords. The pipe is made with FILE_CREATE, which only
+// one process can do, and goes away with its process: it needs no lock
+// file and leaves nothing behind after a crash. Listen and Dial return
+// ErrUnsupported only on systems with neither transport.
 package control

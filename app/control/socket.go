@@ -12,8 +12,9 @@ const SocketName = "cairn.sock"
 // `cairn daemon`.
 var ErrRunning = errors.New("Cairn is already running (the desktop app or `cairn daemon`)")
 
-// ErrUnsupported means this system has no control socket yet (Windows):
-// every cairn runs alone, and the index's own lock keeps them apart.
+// ErrUnsupported means this system has no control channel (neither a Unix
+// socket nor a Windows named pipe): every cairn runs alone, and the index's
+// own lock keeps them apart.
 var ErrUnsupported = errors.New("talking to a running Cairn is not supported on this system yet")
 
 // SocketPath is the socket's path for a Cairn home.

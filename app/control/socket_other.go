@@ -1,11 +1,10 @@
-//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly || windows)
 
 package control
 
 import "net"
 
-// Listen is not supported here yet (on Windows a named pipe is the right
-// transport): it returns ErrUnsupported.
+// Listen is not supported on this system: it returns ErrUnsupported.
 func Listen(home string) (net.Listener, error) { return nil, ErrUnsupported }
 
 // Dial is not supported here yet: it returns ErrUnsupported, and the

@@ -2,13 +2,17 @@
 # Builds Cairn's desktop app for Linux and packages it:
 #   OUTDIR/cairn_<version>-1_<arch>.deb    (nfpm)
 #   OUTDIR/cairn-<version>-1.<arch>.rpm    (nfpm)
-#   OUTDIR/cairn_<version>_linux_<arch>.tar.xz  (fyne package: a Makefile, the binary, the menu entry, the icon)
-# The packages install /usr/bin/cairn, the menu entry
+#   OUTDIR/cairn_<version>_linux_<arch>.tar.xz  (fyne package: a Makefile, the programs, the menu entry, the icon)
+# The packages install two programs, as `make build` makes them:
+# /usr/bin/cairn-desktop, the desktop app (Fyne, cgo), and /usr/bin/cairn,
+# the command line (-tags cli: no GUI toolkit, so a command in a terminal
+# or over ssh loads no GL or X11; without a command it starts
+# cairn-desktop). The menu entry
 # /usr/share/applications/org.cairnbackup.cairn.desktop, the icon in every
 # size in /usr/share/icons/hicolor, and the system-wide autostart entry
-# /etc/xdg/autostart/org.cairnbackup.cairn.desktop (`cairn --hidden` at
-# every person's login; in XDG a person's own entry of the same file name
-# takes its place, so app/autostart must write that name).
+# /etc/xdg/autostart/org.cairnbackup.cairn.desktop (`cairn-desktop --hidden`
+# at every person's login; in XDG a person's own entry of the same file name
+# takes its place, so app/autostart must write that name) run the app.
 #
 # Usage: installers/linux/build.sh VERSION OUTDIR
 # Installs what is missing: nfpm and the fyne tool into .cache/tools (go
@@ -39,9 +43,11 @@ go_tool fyne fyne.io/tools/cmd/fyne@$FYNE_VERSION
 convert=convert
 command -v magick >/dev/null && convert=magick
 
-say "building cairn $version for linux/$arch"
-(cd "$root" && CGO_ENABLED=1 go build -ldflags "-s -w -X main.version=$version" -o "$stage/cairn" ./app/cairn) ||
+say "building cairn-desktop and cairn $version for linux/$arch"
+(cd "$root" && CGO_ENABLED=1 go build -ldflags "-s -w -X main.version=$version" -o "$stage/cairn-desktop" ./app/cairn) ||
   die "go build ./app/cairn"
+(cd "$root" && CGO_ENABLED=1 go build -tags cli -ldflags "-s -w -X main.version=$version" -o "$stage/cairn" ./app/cairn) ||
+  die "go build -tags cli ./app/cairn"
 
 # The icon in the sizes desktops look for; the largest is the source's.
 src_icon=$root/assets/icon.png
@@ -59,10 +65,14 @@ done
 
 # Run-time libraries: what the binary links (ldd), and what GLFW opens
 # when it can (cursors, screens, input; without them Cairn still runs).
-glibc=$(objdump -T "$stage/cairn" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -1)
-needed=$(objdump -p "$stage/cairn" | awk '/NEEDED/ {print $2}' | sort | tr '\n' ' ')
+# The command line needs the C library alone.
+glibc=$(objdump -T "$stage/cairn-desktop" "$stage/cairn" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -1)
+needed=$(objdump -p "$stage/cairn-desktop" | awk '/NEEDED/ {print $2}' | sort | tr '\n' ' ')
 [ "$needed" = "libGL.so.1 libX11.so.6 libc.so.6 libm.so.6 " ] ||
-  die "the binary links $needed: update the dependencies in $here/build.sh"
+  die "cairn-desktop links $needed: update the dependencies in $here/build.sh"
+needed=$(objdump -p "$stage/cairn" | awk '/NEEDED/ {print $2}' | sort | tr '\n' ' ')
+[ "$needed" = "libc.so.6 " ] ||
+  die "cairn (the command line) links $needed: it should need only the C library; update $here/build.sh if that changed on purpose"
 
 cat >"$stage/nfpm.yaml" <<EOF
 name: cairn
@@ -109,6 +119,9 @@ overrides:
       # would keep the package known to dpkg (config-files) until a purge
       postremove: $here/postrm.sh
 contents:
+  - src: $stage/cairn-desktop
+    dst: /usr/bin/cairn-desktop
+    file_info: {mode: 0755}
   - src: $stage/cairn
     dst: /usr/bin/cairn
     file_info: {mode: 0755}
@@ -122,6 +135,27 @@ scripts:
   postinstall: $here/postinst.sh
 EOF
 
+# add_cli_to_tarball TARBALL: puts $stage/cairn beside the app's binary in
+# fyne's tarball, and makes its Makefile install and remove it too (each
+# line that handles $(Exec) gets a twin for cairn). fyne names the top
+# folder after the program; it stays cairn/, as before there were two.
+add_cli_to_tarball() {
+  local t=$stage/tarball top
+  rm -rf "$t" && mkdir -p "$t"
+  tar -xJf "$1" -C "$t" || die "unpack $1"
+  top=$t/cairn-desktop
+  [ -f "$top/Makefile" ] && [ -x "$top/usr/local/bin/cairn-desktop" ] ||
+    die "fyne's tarball has no cairn-desktop/Makefile and cairn-desktop/usr/local/bin/cairn-desktop: update add_cli_to_tarball"
+  install -m 0755 "$stage/cairn" "$top/usr/local/bin/cairn"
+  grep -q 'bin/$(Exec)' "$top/Makefile" || die "fyne's Makefile no longer installs bin/\$(Exec): update add_cli_to_tarball"
+  # sed: after a line naming bin/$(Exec) (install or rm, never the sed line
+  # that rewrites Exec= in the menu entry), print it again for cairn.
+  sed -i '/^\t.*bin\/$(Exec)/{/sed -i/!{p;s/bin\/$(Exec)/bin\/cairn/g}}' "$top/Makefile"
+  grep -q 'bin/cairn ' "$top/Makefile" || die "add_cli_to_tarball: the Makefile did not take the command line"
+  mv "$top" "$t/cairn"
+  (cd "$t" && tar -cJf "$1" --owner=0 --group=0 --sort=name cairn) || die "repack $1"
+}
+
 for packager in deb rpm; do
   say "packaging the .$packager"
   nfpm package --config "$stage/nfpm.yaml" --packager "$packager" --target "$out/" >"$stage/nfpm-$packager.log" 2>&1 ||
@@ -129,15 +163,18 @@ for packager in deb rpm; do
 done
 
 # Fyne's tarball reads FyneApp.toml at the repository's root; it packages
-# the binary built above rather than building its own.
+# the app built above rather than building its own. The command line is
+# then added beside it, with lines in the tarball's Makefile that install
+# and remove it with the app.
 say "packaging the tarball (fyne package)"
 # fyne package counts builds in FyneApp.toml's Build: keep the tracked file
 # as it was, so a build leaves the working tree clean.
 cp "$root/FyneApp.toml" "$stage/FyneApp.toml.orig"
 rc=0
-(cd "$stage" && fyne package -os linux -release --src "$root" --exe "$stage/cairn" >"$stage/fyne.log" 2>&1) || rc=$?
+(cd "$stage" && fyne package -os linux -release --src "$root" --exe "$stage/cairn-desktop" >"$stage/fyne.log" 2>&1) || rc=$?
 cp "$stage/FyneApp.toml.orig" "$root/FyneApp.toml"
 [ $rc -eq 0 ] || { cat "$stage/fyne.log" >&2; die "fyne package"; }
+add_cli_to_tarball "$stage/Cairn.tar.xz"
 mv "$stage/Cairn.tar.xz" "$out/cairn_${version}_linux_${arch}.tar.xz"
 
 deb=$out/cairn_${version}-1_${arch}.deb

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The .deb's round trip, as a person's computer sees it: install the
-# package, check its files, start the INSTALLED /usr/bin/cairn on a
+# package, check its files, start the INSTALLED /usr/bin/cairn (the command
+# line, which without a command hands over to /usr/bin/cairn-desktop) on a
 # virtual screen (Xvfb) with its own D-Bus session, wait for its window,
 # take a screenshot, stop it with SIGTERM, remove the package and check
 # that nothing of it is left.
@@ -123,7 +124,7 @@ say "installed cairn $version"
 # --- its files --------------------------------------------------------
 menu=/usr/share/applications/org.cairnbackup.cairn.desktop
 autostart=/etc/xdg/autostart/org.cairnbackup.cairn.desktop
-want=(/usr/bin/cairn "$menu" "$autostart")
+want=(/usr/bin/cairn /usr/bin/cairn-desktop "$menu" "$autostart")
 for s in 16 22 24 32 48 64 128 256 512; do
   want+=("/usr/share/icons/hicolor/${s}x${s}/apps/org.cairnbackup.cairn.png")
 done
@@ -131,15 +132,21 @@ for f in "${want[@]}"; do
   [ -f "$f" ] || die "$f is missing"
   dpkg -S "$f" >/dev/null 2>&1 || die "$f does not belong to the package"
 done
-[ -x /usr/bin/cairn ] || die "/usr/bin/cairn is not executable"
-grep -qx 'Exec=cairn' "$menu" || die "$menu does not run cairn"
-grep -qx 'Exec=cairn --hidden' "$autostart" || die "$autostart does not run cairn --hidden"
+for f in /usr/bin/cairn /usr/bin/cairn-desktop; do
+  [ -x "$f" ] || die "$f is not executable"
+done
+grep -qx 'Exec=cairn-desktop' "$menu" || die "$menu does not run cairn-desktop"
+grep -qx 'Exec=cairn-desktop --hidden' "$autostart" || die "$autostart does not run cairn-desktop --hidden"
 grep -qx 'Categories=Utility;Archiving;' "$menu" || die "$menu has other categories"
 desktop-file-validate "$menu" "$autostart" || die "the desktop entries are not valid"
-said=$(LANG=en_US.UTF-8 /usr/bin/cairn version)
-[[ $said == "cairn ${version%-*} "* ]] || die "/usr/bin/cairn says '$said', the package is $version"
-missing=$(ldd /usr/bin/cairn | grep 'not found' || true)
-[ -z "$missing" ] || die "libraries the package does not bring: $missing"
+for f in /usr/bin/cairn /usr/bin/cairn-desktop; do
+  said=$(LANG=en_US.UTF-8 "$f" version)
+  [[ $said == "cairn ${version%-*} "* ]] || die "$f says '$said', the package is $version"
+  missing=$(ldd "$f" | grep 'not found' || true)
+  [ -z "$missing" ] || die "libraries the package does not bring for $f: $missing"
+done
+# The command line runs where there is no screen (ssh, a server): no GL, no X11.
+! ldd /usr/bin/cairn | grep -qE 'libGL|libX11' || die "/usr/bin/cairn links a GUI library: $(ldd /usr/bin/cairn | grep -E 'libGL|libX11')"
 dpkg -L cairn >"$tmp/files"
 say "files in place: ${#want[@]} checked, $(wc -l <"$tmp/files") paths in the package"
 

@@ -9,18 +9,25 @@
 # 1. builds cairn with cgo for arm64 and x86_64 (macOS 11 or later) and
 #    joins them with lipo: one universal program;
 # 2. fyne package -os darwin -release (FyneApp.toml at the repository's root
-#    gives the name, the ID org.cairnbackup.cairn and the icon) → Cairn.app;
+#    gives the name, the ID org.cairnbackup.cairn and the icon) → Cairn.app,
+#    and adds LSUIElement to its Info.plist (fyne package takes no plist of
+#    our own): Cairn lives in the menu bar, with no Dock icon;
 # 3. signs it: with $MACOS_SIGN_IDENTITY ("Developer ID Application: … (TEAMID)",
 #    in the keychain) and the hardened runtime, else ad hoc (runs on this Mac;
 #    elsewhere Gatekeeper refuses it until the person allows it);
-# 4. Cairn-VERSION.dmg with hdiutil: Cairn.app and a link to /Applications;
-# 5. notarizes and staples the dmg when $APPLE_ID, $APPLE_TEAM_ID and
-#    $APPLE_APP_PASSWORD (an app-specific password) are set and it is signed.
+# 4. when $APPLE_ID, $APPLE_TEAM_ID and $APPLE_APP_PASSWORD (an app-specific
+#    password) are set and it is signed: notarizes Cairn.app and staples its
+#    ticket to it, so the app copied out of the dmg (or deployed alone by an
+#    MDM) opens offline without Gatekeeper asking Apple;
+# 5. Cairn-VERSION.dmg with hdiutil: Cairn.app and a link to /Applications;
+#    signs, notarizes and staples the dmg as well (same conditions).
 #
 # Start at login is the app's: app/autostart writes
 # ~/Library/LaunchAgents/org.cairnbackup.cairn.plist (go-autostart), running
 # Cairn.app/Contents/MacOS/cairn --hidden from where Cairn runs: the app must
-# be started from /Applications, not from the dmg.
+# be started from /Applications, not from the dmg. For copies an MDM
+# installs, org.cairnbackup.cairn.plist beside this script is a LaunchAgent
+# for /Library/LaunchAgents (installers/README.md).
 set -euo pipefail
 
 usage() { echo "usage: $0 VERSION OUTDIR" >&2; exit 2; }
@@ -70,6 +77,12 @@ step "Cairn.app (fyne package)"
 app=$stage/Cairn.app
 [[ -x $app/Contents/MacOS/cairn ]] || { echo "build-dmg.sh: fyne package made no $app/Contents/MacOS/cairn" >&2; exit 1; }
 "$app/Contents/MacOS/cairn" version
+# No Dock icon: Cairn is a menu-bar app whose window comes and goes. Before
+# signing, which seals Info.plist.
+plutil -replace LSUIElement -bool YES "$app/Contents/Info.plist"
+[[ $(plutil -extract LSUIElement raw -o - "$app/Contents/Info.plist") == true ]] ||
+	{ echo "build-dmg.sh: LSUIElement did not make it into Info.plist" >&2; exit 1; }
+plutil -lint "$app/Contents/Info.plist"
 
 identity=${MACOS_SIGN_IDENTITY:-}
 if [[ -n $identity ]]; then
@@ -81,6 +94,38 @@ else
 fi
 codesign --verify --deep --strict --verbose=2 "$app"
 
+notarize=
+if [[ -n $identity && -n ${APPLE_ID:-} && -n ${APPLE_TEAM_ID:-} && -n ${APPLE_APP_PASSWORD:-} ]]; then
+	notarize=1
+fi
+
+# notarize FILE: submits FILE (a .zip or .dmg) to Apple's notary service and
+# waits; fails with the service's log unless it was accepted.
+notarize() {
+	local json status id
+	json=$stage/notary-$(basename "$1").json
+	xcrun notarytool submit "$1" --apple-id "$APPLE_ID" --team-id "$APPLE_TEAM_ID" \
+		--password "$APPLE_APP_PASSWORD" --wait --output-format json >"$json"
+	status=$(plutil -extract status raw -o - "$json")
+	if [[ $status != Accepted ]]; then
+		id=$(plutil -extract id raw -o - "$json")
+		xcrun notarytool log "$id" --apple-id "$APPLE_ID" --team-id "$APPLE_TEAM_ID" --password "$APPLE_APP_PASSWORD" >&2 || true
+		echo "build-dmg.sh: notarization of $(basename "$1"): $status" >&2
+		exit 1
+	fi
+}
+
+if [[ -n $notarize ]]; then
+	# The notary service takes a zip, not a folder; the ticket is then
+	# stapled to the app itself, before the dmg is made from it.
+	step "notarizing Cairn.app (xcrun notarytool, usually a few minutes)"
+	ditto -c -k --keepParent "$app" "$stage/Cairn.zip"
+	notarize "$stage/Cairn.zip"
+	xcrun stapler staple "$app"
+	xcrun stapler validate "$app"
+	spctl --assess --type execute --verbose=2 "$app"
+fi
+
 dmg=$outdir/Cairn-$version.dmg
 step "$(basename "$dmg") (hdiutil)"
 mkdir -p "$stage/dmg"
@@ -90,17 +135,9 @@ rm -f "$dmg"
 hdiutil create -volname Cairn -srcfolder "$stage/dmg" -fs HFS+ -format UDZO -ov "$dmg" >/dev/null
 [[ -z $identity ]] || codesign --force --timestamp --sign "$identity" "$dmg"
 
-if [[ -n $identity && -n ${APPLE_ID:-} && -n ${APPLE_TEAM_ID:-} && -n ${APPLE_APP_PASSWORD:-} ]]; then
-	step "notarizing (xcrun notarytool, usually a few minutes)"
-	xcrun notarytool submit "$dmg" --apple-id "$APPLE_ID" --team-id "$APPLE_TEAM_ID" \
-		--password "$APPLE_APP_PASSWORD" --wait --output-format json >"$stage/notary.json"
-	status=$(plutil -extract status raw -o - "$stage/notary.json")
-	if [[ $status != Accepted ]]; then
-		id=$(plutil -extract id raw -o - "$stage/notary.json")
-		xcrun notarytool log "$id" --apple-id "$APPLE_ID" --team-id "$APPLE_TEAM_ID" --password "$APPLE_APP_PASSWORD" >&2 || true
-		echo "build-dmg.sh: notarization: $status" >&2
-		exit 1
-	fi
+if [[ -n $notarize ]]; then
+	step "notarizing $(basename "$dmg") (xcrun notarytool, usually a few minutes)"
+	notarize "$dmg"
 	xcrun stapler staple "$dmg"
 	spctl --assess --type open --context context:primary-signature --verbose=2 "$dmg"
 else

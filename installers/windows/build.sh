@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # build.sh VERSION OUTDIR [CERT.pfx]: the Windows setup, cross-built on Debian.
 #
-# Writes OUTDIR/cairn.exe (64-bit, GUI subsystem, with Cairn's icon and
-# version information) and OUTDIR/Cairn-Setup-VERSION.exe (an NSIS setup made
-# from cairn.nsi). With CERT.pfx both, and the uninstaller inside the setup,
-# are signed with osslsigncode: the certificate's password is read from
+# Writes, all 64-bit with Cairn's icon and version information:
+#   OUTDIR/cairn-desktop.exe  the desktop app (GUI subsystem: no console window)
+#   OUTDIR/cairn.exe          the command line (-tags cli, console subsystem:
+#                             it prints where it is typed and asks for
+#                             passwords there; without a command it starts
+#                             cairn-desktop.exe)
+#   OUTDIR/Cairn-Setup-VERSION.exe  the NSIS setup made from cairn.nsi
+# With CERT.pfx all three, and the uninstaller inside the setup, are signed
+# with osslsigncode: the certificate's password is read from
 # $CAIRN_SIGN_PASSWORD (empty when unset), the signature is time-stamped by
 # $CAIRN_SIGN_TIMESTAMP_URL (default http://timestamp.digicert.com; set it
 # empty to sign without a time stamp, e.g. offline).
@@ -67,14 +72,15 @@ install_missing() {
 	fi
 }
 
-# resources writes $work/rsrc.syso: the icon (assets/icon.png, resized by
-# go-winres to 256…16 px), the version information and a GUI manifest
-# (common controls v6, per-monitor DPI awareness).
+# resources NUMERIC NAME DESCRIPTION writes $work/NAME/rsrc_windows_amd64.syso:
+# the icon (assets/icon.png, resized by go-winres to 256…16 px), the version
+# information and a manifest (common controls v6, per-monitor DPI awareness).
 resources() {
-	local numeric=$1 year
+	local numeric=$1 name=$2 description=$3 year dir=$work/$2
 	year=$(date +%Y)
-	cp "$root/assets/icon.png" "$work/icon.png" # go-winres reads paths relative to winres.json
-	cat >"$work/winres.json" <<-EOF
+	mkdir -p "$dir"
+	cp "$root/assets/icon.png" "$dir/icon.png" # go-winres reads paths relative to winres.json
+	cat >"$dir/winres.json" <<-EOF
 		{
 		  "RT_GROUP_ICON": {"APP": {"0000": "icon.png"}},
 		  "RT_MANIFEST": {"#1": {"0409": {
@@ -86,25 +92,26 @@ resources() {
 		    "fixed": {"file_version": "$numeric", "product_version": "$numeric"},
 		    "info": {"0409": {
 		      "CompanyName": "The Cairn authors",
-		      "FileDescription": "Cairn backup",
+		      "FileDescription": "$description",
 		      "FileVersion": "$version",
-		      "InternalName": "cairn",
+		      "InternalName": "$name",
 		      "LegalCopyright": "© $year The Cairn authors",
-		      "OriginalFilename": "cairn.exe",
+		      "OriginalFilename": "$name.exe",
 		      "ProductName": "Cairn",
 		      "ProductVersion": "$version"}}}}}
 		}
 	EOF
-	(cd "$work" && "$tools/go-winres" make --in winres.json --arch amd64 --out rsrc)
+	(cd "$dir" && "$tools/go-winres" make --in winres.json --arch amd64 --out rsrc)
 }
 
-# build cross-compiles cairn.exe. The .syso is handed to the external linker
-# (mingw's gcc: cgo packages outside the standard library make Go link
-# externally) instead of being put into app/cairn, so the source tree is
-# never touched. check.sh verifies the resources made it in.
+# build NAME TAGS LDFLAGS cross-compiles $work/NAME.exe from ./app/cairn. The
+# .syso is handed to the external linker (mingw's gcc: cgo packages outside
+# the standard library make Go link externally) instead of being put into
+# app/cairn, so the source tree is never touched. check.sh verifies the
+# resources made it in. Both programs use cgo (libzstd, as on Linux).
 build() {
-	local log=$work/go-build.log ticker rc=0
-	step "building cairn.exe (about 6 minutes the first time on 2 cores, seconds after)"
+	local name=$1 tags=$2 ldflags=$3 log=$work/go-build-$1.log ticker rc=0
+	step "building $name.exe (about 6 minutes the first time on 2 cores, seconds after)"
 	(
 		while sleep 30; do
 			printf '    … %ds, %d packages compiled so far\n' $((SECONDS - start)) "$(grep -vc '^#' "$log" 2>/dev/null || echo 0)"
@@ -112,8 +119,8 @@ build() {
 	) &
 	ticker=$!
 	(cd "$root" && CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
-		go build -v -trimpath -o "$work/cairn.exe" \
-		-ldflags="-s -w -H=windowsgui -X main.version=$version -extldflags=$work/rsrc_windows_amd64.syso" \
+		go build -v -trimpath -tags "$tags" -o "$work/$name.exe" \
+		-ldflags="-s -w $ldflags -X main.version=$version -extldflags=$work/$name/rsrc_windows_amd64.syso" \
 		./app/cairn) >"$log" 2>&1 || rc=$?
 	kill "$ticker" 2>/dev/null || true
 	wait "$ticker" 2>/dev/null || true
@@ -130,34 +137,38 @@ sign() {
 }
 
 main() {
-	local numeric setup
+	local numeric setup exe
 	numeric=$(numeric_version "$version")
 	setup=$outdir/Cairn-Setup-$version.exe
 	install_missing
 	step "resources: icon, version $version ($numeric), manifest"
-	resources "$numeric"
-	build
+	resources "$numeric" cairn-desktop "Cairn backup"
+	resources "$numeric" cairn "Cairn backup, command line"
+	build cairn-desktop "" "-H=windowsgui"
+	build cairn cli ""
 	if [[ -n $cert ]]; then
-		step "signing cairn.exe with $(basename "$cert")"
+		step "signing cairn-desktop.exe and cairn.exe with $(basename "$cert")"
 	else
-		step "no certificate given: cairn.exe and the setup are NOT signed (Windows SmartScreen will warn)"
+		step "no certificate given: the programs and the setup are NOT signed (Windows SmartScreen will warn)"
 	fi
-	# A copy is signed: go build leaves a cairn.exe it finds up to date.
-	cp "$work/cairn.exe" "$outdir/cairn.exe"
-	sign "$outdir/cairn.exe"
-	# The setup's icon: the one go-winres put into cairn.exe.
+	# Copies are signed: go build leaves an .exe it finds up to date.
+	for exe in cairn-desktop cairn; do
+		cp "$work/$exe.exe" "$outdir/$exe.exe"
+		sign "$outdir/$exe.exe"
+	done
+	# The setup's icon: the one go-winres put into the programs.
 	rm -rf "$work/extract"
-	"$tools/go-winres" extract --dir "$work/extract" "$work/cairn.exe" >/dev/null
+	"$tools/go-winres" extract --dir "$work/extract" "$work/cairn-desktop.exe" >/dev/null
 	cp "$work/extract/APP_0000.ico" "$work/cairn.ico"
 	step "making $(basename "$setup") with makensis"
-	local -a defs=(-DVERSION="$version" -DNUMERIC_VERSION="$numeric" -DEXE="$outdir/cairn.exe"
-		-DICON="$work/cairn.ico" -DOUTFILE="$setup")
+	local -a defs=(-DVERSION="$version" -DNUMERIC_VERSION="$numeric" -DDESKTOP="$outdir/cairn-desktop.exe"
+		-DCLI="$outdir/cairn.exe" -DICON="$work/cairn.ico" -DOUTFILE="$setup")
 	# The uninstaller is written while makensis runs: sign.sh signs it then.
 	[[ -z $cert ]] || defs+=(-DSIGN="\"$here/sign.sh\" \"$cert\"")
 	makensis -V2 -INPUTCHARSET UTF8 "${defs[@]}" "$here/cairn.nsi"
 	sign "$setup"
 	step "done in $((SECONDS - start)) s"
-	ls -l "$outdir/cairn.exe" "$setup"
+	ls -l "$outdir/cairn-desktop.exe" "$outdir/cairn.exe" "$setup"
 }
 
 main

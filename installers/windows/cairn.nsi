@@ -1,5 +1,12 @@
 ; cairn.nsi: Cairn's Windows setup. build.sh runs it as
-;   makensis -DVERSION=0.1.0 -DNUMERIC_VERSION=0.1.0.0 -DEXE=cairn.exe -DICON=cairn.ico -DOUTFILE=Cairn-Setup-0.1.0.exe [-DSIGN=cmd] cairn.nsi
+;   makensis -DVERSION=0.1.0 -DNUMERIC_VERSION=0.1.0.0 -DDESKTOP=cairn-desktop.exe -DCLI=cairn.exe
+;       -DICON=cairn.ico -DOUTFILE=Cairn-Setup-0.1.0.exe [-DSIGN=cmd] cairn.nsi
+;
+; It installs two programs: cairn-desktop.exe, the desktop app (a GUI
+; program: no console window), which the Start menu entry and start at login
+; run, and cairn.exe, the command line (a console program, so `cairn status`
+; prints in the terminal it is typed in and password questions work; started
+; without a command it hands over to cairn-desktop.exe).
 ;
 ; Per user by default, without administrator rights, into
 ; %LOCALAPPDATA%\Programs\Cairn; for everyone on the computer (Program Files,
@@ -13,7 +20,7 @@
 ; without an administrator.
 ;
 ; Start at login agrees with app/autostart (go-autostart on Windows): a
-; shortcut Cairn.lnk running `cairn.exe --hidden` in
+; shortcut Cairn.lnk running `cairn-desktop.exe --hidden` in
 ; %USERPROFILE%\AppData\Roaming\Microsoft\Windows\Start Menu\Programs\Startup,
 ; the path go-autostart uses. The app makes that shortcut match its "start at
 ; login" setting at every start, so the setup makes it on a first install and
@@ -21,6 +28,16 @@
 ; An install for everyone cannot write every person's Startup folder: it
 ; registers an Active Setup component that starts Cairn once at each
 ; person's next login, and the app then makes that person's shortcut.
+;
+; The shortcuts carry the AppUserModelID org.cairnbackup.cairn (appid.nsh):
+; without it on the Start menu entry Windows drops Cairn's notifications.
+;
+; An update or uninstall closes the installing person's Cairn only
+; (taskkill filtered by USERNAME). In an install for everyone other people's
+; Cairn may still run the programs: they are renamed aside (Windows lets a
+; running program be renamed, not replaced), the new ones put in place, and
+; the old copies deleted at the next restart; those people run the new
+; version from their next login.
 
 Unicode true
 Target amd64-unicode ; Cairn is 64-bit only; a 64-bit setup also runs under wine64 for check.sh
@@ -53,6 +70,8 @@ VIAddVersionKey /LANG=0 OriginalFilename "Cairn-Setup-${VERSION}.exe"
 !define ACTIVESETUPKEY "Software\Microsoft\Active Setup\Installed Components\org.cairnbackup.cairn"
 ; Where go-autostart puts the shortcut, below %USERPROFILE%.
 !define STARTUP "AppData\Roaming\Microsoft\Windows\Start Menu\Programs\Startup"
+; The ID Cairn's notifications are sent under (app/desktop AppID).
+!define APPID "org.cairnbackup.cairn"
 
 !include MUI2.nsh
 !include LogicLib.nsh
@@ -61,6 +80,7 @@ VIAddVersionKey /LANG=0 OriginalFilename "Cairn-Setup-${VERSION}.exe"
 !include WinVer.nsh
 !include nsDialogs.nsh
 !include preset.nsh
+!include appid.nsh
 
 Var AllUsers      ; 1: for everyone (HKLM, Program Files), 0: for this person
 Var Fresh         ; 1: no Cairn was installed in this mode before
@@ -120,21 +140,85 @@ FunctionEnd
 !insertmacro SetModeFunction ""
 !insertmacro SetModeFunction "un."
 
-; CloseCairn: when $INSTDIR\cairn.exe is running (it cannot be opened for
-; writing), asks to close it, or in silent mode closes it: first as Windows
-; asks a program to close, then by force. Cairn is crash-safe (a backup
-; under way carries on at its next start). Quits when it cannot be closed.
+; InUse: "1" on the stack when cairn-desktop.exe or cairn.exe in $INSTDIR
+; is running (it cannot be opened for writing), else "0".
+!macro InUseCheck file
+	${If} ${FileExists} "$INSTDIR\${file}"
+		ClearErrors
+		FileOpen $0 "$INSTDIR\${file}" a
+		${If} ${Errors}
+			StrCpy $1 1
+		${Else}
+			FileClose $0
+		${EndIf}
+	${EndIf}
+!macroend
+!macro InUseFunction un
+Function ${un}InUse
+	Push $0
+	Push $1
+	StrCpy $1 0
+	!insertmacro InUseCheck cairn-desktop.exe
+	!insertmacro InUseCheck cairn.exe
+	StrCpy $0 $1 ; the result
+	Pop $1
+	Exch $0 ; $0 back as it was, the result on the stack
+FunctionEnd
+!macroend
+!insertmacro InUseFunction ""
+!insertmacro InUseFunction "un."
+
+; MoveAside: renames the running $INSTDIR\<name on the stack> to
+; <name>.old<N> and deletes it at the next restart. Errors are set when it
+; could not be renamed.
+!macro MoveAsideFunction un
+Function ${un}MoveAside
+	Exch $0
+	Push $1
+	Push $2
+	StrCpy $1 0
+	${Do}
+		StrCpy $2 "$INSTDIR\$0.old$1"
+		Delete "$2" ; an earlier one nobody runs any more
+		${IfNot} ${FileExists} "$2"
+			${Break}
+		${EndIf}
+		IntOp $1 $1 + 1
+	${Loop}
+	ClearErrors
+	${If} ${FileExists} "$INSTDIR\$0"
+		Rename "$INSTDIR\$0" "$2"
+		${IfNot} ${Errors}
+			Delete /REBOOTOK "$2"
+			ClearErrors
+		${EndIf}
+	${EndIf}
+	Pop $2
+	Pop $1
+	Pop $0
+FunctionEnd
+!macroend
+!insertmacro MoveAsideFunction ""
+!insertmacro MoveAsideFunction "un."
+
+; CloseCairn: when Cairn's programs in $INSTDIR are running, asks to close
+; this person's Cairn, or in silent mode closes it: first as Windows asks a
+; program to close, then by force. Cairn is crash-safe (a backup under way
+; carries on at its next start). Only the processes of the person running
+; the setup are closed (USERNAME): in an install for everyone, programs
+; other people still run are moved aside (MoveAside) instead. Quits when
+; they cannot be closed.
 !macro CloseCairnFunction un
 Function ${un}CloseCairn
 	Push $0
 	Push $1
 	StrCpy $ClosedCairn 0
+	ReadEnvStr $1 USERNAME
+	StrCpy $1 '/FI "USERNAME eq $1" /IM cairn-desktop.exe /IM cairn.exe'
 	retry:
-	IfFileExists "$INSTDIR\cairn.exe" 0 free
-	ClearErrors
-	FileOpen $0 "$INSTDIR\cairn.exe" a
-	${IfNot} ${Errors}
-		FileClose $0
+	Call ${un}InUse
+	Pop $0
+	${If} $0 = 0
 		Goto free
 	${EndIf}
 	${If} $ClosedCairn = 0
@@ -143,22 +227,27 @@ Function ${un}CloseCairn
 		Quit
 		close:
 		StrCpy $ClosedCairn 1
-		; This person's Cairn only, unless installed for everyone.
-		StrCpy $1 ""
-		${If} $AllUsers = 0
-			ReadEnvStr $1 USERNAME
-			StrCpy $1 '/FI "USERNAME eq $1"'
-		${EndIf}
-		nsExec::Exec '"$SYSDIR\taskkill.exe" /IM cairn.exe $1'
+		nsExec::Exec '"$SYSDIR\taskkill.exe" $1'
 		Pop $0
 		Sleep 3000
 		Goto retry
 	${ElseIf} $ClosedCairn = 1
 		StrCpy $ClosedCairn 2
-		nsExec::Exec '"$SYSDIR\taskkill.exe" /F /IM cairn.exe $1'
+		nsExec::Exec '"$SYSDIR\taskkill.exe" /F $1'
 		Pop $0
 		Sleep 2000
 		Goto retry
+	${ElseIf} $AllUsers = 1
+		; Other people's Cairn: their programs are renamed, not ended.
+		Push cairn-desktop.exe
+		Call ${un}MoveAside
+		Push cairn.exe
+		Call ${un}MoveAside
+		Call ${un}InUse
+		Pop $0
+		${If} $0 = 0
+			Goto free
+		${EndIf}
 	${EndIf}
 	MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "Cairn could not be closed. Quit it from its icon in the taskbar's notification area (Quit Cairn), then click Retry." /SD IDCANCEL IDRETRY retry
 	SetErrorLevel 1
@@ -298,9 +387,11 @@ Section "Cairn" SecCairn
 	Call SetMode
 	Call CloseCairn
 	SetOutPath "$INSTDIR"
-	File "/oname=cairn.exe" "${EXE}"
+	File "/oname=cairn-desktop.exe" "${DESKTOP}"
+	File "/oname=cairn.exe" "${CLI}"
 	WriteUninstaller "$INSTDIR\uninstall.exe"
-	CreateShortcut "$SMPROGRAMS\Cairn.lnk" "$INSTDIR\cairn.exe" "" "$INSTDIR\cairn.exe" 0 SW_SHOWNORMAL "" "Back up your files and bring back any version"
+	CreateShortcut "$SMPROGRAMS\Cairn.lnk" "$INSTDIR\cairn-desktop.exe" "" "$INSTDIR\cairn-desktop.exe" 0 SW_SHOWNORMAL "" "Back up your files and bring back any version"
+	${CairnSetAppID} "$SMPROGRAMS\Cairn.lnk" "${APPID}"
 	Call WriteUninstallKey
 	Call StartAtLogin
 	Call WritePreset
@@ -313,7 +404,7 @@ Function WriteUninstallKey
 	WriteRegStr SHCTX "${UNINSTKEY}" "DisplayVersion" "${VERSION}"
 	WriteRegStr SHCTX "${UNINSTKEY}" "Publisher" "The Cairn authors"
 	WriteRegStr SHCTX "${UNINSTKEY}" "URLInfoAbout" "https://github.com/cairnbackup/cairn"
-	WriteRegStr SHCTX "${UNINSTKEY}" "DisplayIcon" "$INSTDIR\cairn.exe,0"
+	WriteRegStr SHCTX "${UNINSTKEY}" "DisplayIcon" "$INSTDIR\cairn-desktop.exe,0"
 	WriteRegStr SHCTX "${UNINSTKEY}" "InstallLocation" "$INSTDIR"
 	WriteRegStr SHCTX "${UNINSTKEY}" "UninstallString" '"$INSTDIR\uninstall.exe"'
 	WriteRegStr SHCTX "${UNINSTKEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
@@ -331,7 +422,7 @@ Function StartAtLogin
 		WriteRegStr HKLM "${ACTIVESETUPKEY}" "" "Cairn"
 		WriteRegStr HKLM "${ACTIVESETUPKEY}" "Version" "1"
 		WriteRegDWORD HKLM "${ACTIVESETUPKEY}" "IsInstalled" 1
-		WriteRegStr HKLM "${ACTIVESETUPKEY}" "StubPath" '"$WINDIR\System32\rundll32.exe" shell32.dll,ShellExec_RunDLL "$INSTDIR\cairn.exe" --hidden'
+		WriteRegStr HKLM "${ACTIVESETUPKEY}" "StubPath" '"$WINDIR\System32\rundll32.exe" shell32.dll,ShellExec_RunDLL "$INSTDIR\cairn-desktop.exe" --hidden'
 		Return
 	${EndIf}
 	ReadEnvStr $1 USERPROFILE
@@ -340,7 +431,8 @@ Function StartAtLogin
 	${If} $Fresh = 1
 	${OrIf} ${FileExists} "$0"
 		CreateDirectory "$1"
-		CreateShortcut "$0" "$INSTDIR\cairn.exe" "--hidden"
+		CreateShortcut "$0" "$INSTDIR\cairn-desktop.exe" "--hidden"
+		${CairnSetAppID} "$0" "${APPID}"
 	${EndIf}
 FunctionEnd
 
@@ -371,9 +463,9 @@ FunctionEnd
 ; administrator an install for everyone runs as (Explorer starts it).
 Function StartCairn
 	${If} $AllUsers = 1
-		Exec '"$WINDIR\explorer.exe" "$INSTDIR\cairn.exe"'
+		Exec '"$WINDIR\explorer.exe" "$INSTDIR\cairn-desktop.exe"'
 	${Else}
-		Exec '"$INSTDIR\cairn.exe"'
+		Exec '"$INSTDIR\cairn-desktop.exe"'
 	${EndIf}
 FunctionEnd
 
@@ -382,7 +474,7 @@ Function .onInstSuccess
 	${If} ${Silent}
 	${AndIf} $ClosedCairn <> 0
 	${AndIf} $AllUsers = 0
-		Exec '"$INSTDIR\cairn.exe" --hidden'
+		Exec '"$INSTDIR\cairn-desktop.exe" --hidden'
 	${EndIf}
 FunctionEnd
 
@@ -391,9 +483,12 @@ FunctionEnd
 Section "un.Cairn" SecUninstall
 	SectionIn RO
 	Call un.CloseCairn
+	Delete "$INSTDIR\cairn-desktop.exe"
 	Delete "$INSTDIR\cairn.exe"
+	Delete /REBOOTOK "$INSTDIR\cairn-desktop.exe.old*" ; moved aside while other people ran them
+	Delete /REBOOTOK "$INSTDIR\cairn.exe.old*"
 	Delete "$INSTDIR\uninstall.exe"
-	RMDir "$INSTDIR" ; only when empty
+	RMDir /REBOOTOK "$INSTDIR" ; only when empty
 	Delete "$SMPROGRAMS\Cairn.lnk"
 	${If} $AllUsers = 1
 		DeleteRegKey HKLM "${ACTIVESETUPKEY}"
@@ -411,9 +506,12 @@ Section "un.Cairn" SecUninstall
 SectionEnd
 
 ; Not chosen unless asked: the person's settings, index and logs in
-; %APPDATA%\cairn. Backups on drives and servers are never touched, and the
-; keys in Windows Credential Manager stay.
+; %LOCALAPPDATA%\cairn (and %APPDATA%\cairn, where Cairn kept them before).
+; Backups on drives and servers are never touched, and the keys in Windows
+; Credential Manager stay.
 Section /o "un.My Cairn settings and index on this computer" SecSettings
+	ReadEnvStr $0 LOCALAPPDATA
+	RMDir /r "$0\cairn"
 	ReadEnvStr $0 APPDATA
 	RMDir /r "$0\cairn"
 SectionEnd
@@ -455,5 +553,5 @@ FunctionEnd
 
 !insertmacro MUI_UNFUNCTION_DESCRIPTION_BEGIN
 	!insertmacro MUI_DESCRIPTION_TEXT ${SecUninstall} "Cairn's program, its Start menu entry and its start at login."
-	!insertmacro MUI_DESCRIPTION_TEXT ${SecSettings} "Your settings and index in %APPDATA%\cairn. Your backups on drives and servers are not touched."
+	!insertmacro MUI_DESCRIPTION_TEXT ${SecSettings} "Your settings and index in %LOCALAPPDATA%\cairn (or %APPDATA%\cairn). Your backups on drives and servers are not touched."
 !insertmacro MUI_UNFUNCTION_DESCRIPTION_END

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # check.sh OUTDIR: checks what build.sh made, as far as Linux can.
 #
-# cairn.exe is a Go 1.26 program, which Wine 8 cannot run, so it is checked
-# as a file: a 64-bit GUI PE with Cairn's icon, version information and
+# cairn-desktop.exe and cairn.exe are Go 1.26 programs, which Wine 8 cannot
+# run, so they are checked as files: 64-bit PEs (the app a GUI program, the
+# command line a console one) with Cairn's icon, version information and
 # manifest. The setup is an NSIS program, which Wine runs: it is installed
 # and uninstalled silently in a throwaway Wine prefix, for one person and for
 # everyone, and what it leaves (files, shortcuts, registry, preset.json) is
@@ -38,10 +39,11 @@ expect() {
 }
 section() { printf '\n%s\n' "$*"; }
 
-exe=$outdir/cairn.exe
+exe=$outdir/cairn-desktop.exe
+cli=$outdir/cairn.exe
 mapfile -t setups < <(ls -t "$outdir"/Cairn-Setup-*.exe 2>/dev/null)
-if [[ ! -f $exe || ${#setups[@]} -eq 0 ]]; then
-	echo "check.sh: no cairn.exe or Cairn-Setup-*.exe in $outdir: run build.sh first" >&2
+if [[ ! -f $exe || ! -f $cli || ${#setups[@]} -eq 0 ]]; then
+	echo "check.sh: no cairn-desktop.exe, cairn.exe or Cairn-Setup-*.exe in $outdir: run build.sh first" >&2
 	exit 1
 fi
 setup=${setups[0]}
@@ -88,18 +90,27 @@ resource() {
 	EOF
 }
 
+# check_exe FILE SUBSYSTEM: a 64-bit program of that subsystem (GUI or
+# console) with Cairn's resources.
 check_exe() {
-	section "cairn.exe ($(du -h "$exe" | cut -f1))"
-	local kind
-	kind=$(file -b "$exe")
-	expect "a 64-bit Windows GUI program (file: ${kind%%,*})" grep -q '^PE32+ executable (GUI) x86-64' <<<"$kind"
-	expect "version information: ProductName Cairn" test "$(resource "$exe" ProductName)" = Cairn
-	expect "version information: ProductVersion $version" test "$(resource "$exe" ProductVersion)" = "$version"
-	expect "version information: OriginalFilename cairn.exe" test "$(resource "$exe" OriginalFilename)" = cairn.exe
-	expect "an application icon" test -n "$(resource "$exe" icon)"
-	expect "a manifest (per-monitor DPI aware)" test "$(resource "$exe" dpi)" = "per monitor v2"
-	expect "main.version is $version" grep -qaF "$version" "$exe"
-	signature "$exe"
+	local f=$1 subsystem=$2 kind name
+	name=$(basename "$f")
+	section "$name ($(du -h "$f" | cut -f1))"
+	kind=$(file -b "$f")
+	expect "a 64-bit Windows $subsystem program (file: ${kind%%,*})" grep -q "^PE32+ executable ($subsystem) x86-64" <<<"$kind"
+	expect "version information: ProductName Cairn" test "$(resource "$f" ProductName)" = Cairn
+	expect "version information: ProductVersion $version" test "$(resource "$f" ProductVersion)" = "$version"
+	expect "version information: OriginalFilename $name" test "$(resource "$f" OriginalFilename)" = "$name"
+	expect "an application icon" test -n "$(resource "$f" icon)"
+	expect "a manifest (per-monitor DPI aware)" test "$(resource "$f" dpi)" = "per monitor v2"
+	expect "main.version is $version" grep -qaF "$version" "$f"
+	signature "$f"
+}
+
+# The command line links no GUI toolkit (-tags cli), the app does.
+check_cli() {
+	expect "cairn.exe links no Fyne (-tags cli)" bash -c "! grep -qaF fyne.io/fyne/v2/internal/driver '$cli'"
+	expect "cairn-desktop.exe links Fyne" grep -qaF fyne.io/fyne/v2/internal/driver "$exe"
 }
 
 signature() {
@@ -117,10 +128,12 @@ check_setup() {
 	expect "a 64-bit Windows GUI program (file: ${kind%%,*})" grep -q '^PE32+ executable (GUI) x86-64' <<<"$kind"
 	7z l "$setup" >"$work/7z.txt" 2>&1
 	expect "an NSIS installer (7z: $(grep -m1 '^SubType' "$work/7z.txt"))" grep -q '^Type = Nsis' "$work/7z.txt"
+	expect "holds cairn-desktop.exe" grep -qE ' cairn-desktop\.exe$' "$work/7z.txt"
 	expect "holds cairn.exe" grep -qE ' cairn\.exe$' "$work/7z.txt"
 	expect "holds the uninstaller" grep -qE ' uninstall\.exe$' "$work/7z.txt"
-	7z e -y -o"$work/inner" "$setup" cairn.exe >/dev/null 2>&1
-	expect "its cairn.exe is the one in $(basename "$outdir")/" cmp -s "$work/inner/cairn.exe" "$exe"
+	7z e -y -o"$work/inner" "$setup" cairn-desktop.exe cairn.exe >/dev/null 2>&1
+	expect "its cairn-desktop.exe is the one in $(basename "$outdir")/" cmp -s "$work/inner/cairn-desktop.exe" "$exe"
+	expect "its cairn.exe is the one in $(basename "$outdir")/" cmp -s "$work/inner/cairn.exe" "$cli"
 	expect "version information: ProductVersion $version" test "$(resource "$setup" ProductVersion)" = "$version"
 	signature "$setup"
 }
@@ -150,8 +163,19 @@ check_script() {
 	fi
 	expect 'the shortcut is Cairn.lnk, as app/autostart names it (DisplayName "Cairn")' \
 		grep -qF 'const DisplayName = "Cairn"' "$autostart/autostart.go"
-	expect "the shortcut starts cairn.exe --hidden, as app/autostart does" grep -qF \
-		'CreateShortcut "$0" "$INSTDIR\cairn.exe" "--hidden"' "$nsi"
+	expect "the shortcut starts cairn-desktop.exe --hidden, as app/autostart does (the running app's own path)" grep -qF \
+		'CreateShortcut "$0" "$INSTDIR\cairn-desktop.exe" "--hidden"' "$nsi"
+	expect "the Start menu entry starts cairn-desktop.exe" grep -qF \
+		'CreateShortcut "$SMPROGRAMS\Cairn.lnk" "$INSTDIR\cairn-desktop.exe"' "$nsi"
+	expect "both shortcuts get the AppUserModelID" test "$(grep -c '${CairnSetAppID} .* "${APPID}"' "$nsi")" -eq 2
+	expect "the AppUserModelID is the app's ID (app/desktop AppID)" test \
+		"$(sed -n 's/^!define APPID "\(.*\)"$/\1/p' "$nsi")" = \
+		"$(sed -n 's/^const AppID = "\(.*\)"$/\1/p' "$root/app/desktop/desktop.go")"
+	# taskkill runs with $1, which is set once, to this person's processes.
+	expect "an update closes only the installing person's Cairn (taskkill /FI USERNAME)" \
+		grep -qF "StrCpy \$1 '/FI \"USERNAME eq \$1\" /IM cairn-desktop.exe /IM cairn.exe'" "$nsi"
+	expect "... and every taskkill uses that filter" test "$(grep -c 'taskkill\.exe' "$nsi")" -eq "$(grep -c 'taskkill\.exe" \(/F \)\?\$1'"'"'$' "$nsi")"
+	expect "other people's running Cairn are moved aside in an install for everyone" grep -qF 'Call ${un}MoveAside' "$nsi"
 	expect "app/autostart's --hidden" grep -qF 'const HiddenArg = "--hidden"' "$autostart/autostart.go"
 }
 
@@ -188,15 +212,25 @@ run() {
 
 regvalue() { wine reg query "$1" /v "$2" 2>/dev/null | tr -d '\r' | awk -v n="$2" '$1 == n {$1 = ""; $2 = ""; sub(/^  /, ""); print}'; }
 
-# lnk_runs FILE: the shortcut names cairn.exe and --hidden (in UTF-16 or
-# ANSI, as Windows may store them).
-lnk_runs() {
-	python3 - "$1" <<-'EOF'
+# lnk_has FILE TEXT...: the shortcut holds every TEXT (in UTF-16 or ANSI,
+# as Windows may store them).
+lnk_has() {
+	python3 - "$@" <<-'EOF'
 		import sys
 		b = open(sys.argv[1], "rb").read()
 		has = lambda s: s.encode("utf-16-le") in b or s.encode() in b
-		sys.exit(not (has("cairn.exe") and has("--hidden")))
+		sys.exit(not all(has(s) for s in sys.argv[2:]))
 	EOF
+}
+
+# appid FILE WHAT: the shortcut carries Cairn's AppUserModelID (appid.nsh).
+# Wine's shell link does not store it (check_appid tests the calls instead).
+appid() {
+	if lnk_has "$1" org.cairnbackup.cairn; then
+		ok "$2 carries the AppUserModelID org.cairnbackup.cairn"
+	else
+		note "$2: Wine does not store the AppUserModelID in the .lnk (only Windows can show it)"
+	fi
 }
 
 json_is() { python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.loads(sys.argv[2]))' "$1" "$2"; }
@@ -232,6 +266,18 @@ check_preset_json() {
 	EOF
 }
 
+check_appid() {
+	section "the AppUserModelID (test/appid-test.nsi under Wine)"
+	makensis -V1 -INPUTCHARSET UTF8 -DOUTFILE="$work/appid-test.exe" "$here/test/appid-test.nsi" >/dev/null || {
+		bad "makensis test/appid-test.nsi"
+		return
+	}
+	run "Z:${work//\//\\}\\appid-test.exe /OUT=Z:${work//\//\\}\\appid"
+	expect "appid.nsh's calls (ShellLink, IPersistFile::Load, IPropertyStore::SetValue and Commit, IPersistFile::Save) succeed" \
+		test -e "$work/appid/ok.txt" -a ! -e "$work/appid/error.txt"
+	expect "... and leave a shortcut" test -s "$work/appid/Cairn.lnk"
+}
+
 check_install() {
 	section "silent install and uninstall under Wine"
 	wine_init
@@ -246,15 +292,21 @@ check_install() {
 	run "$setupwin /S /SERVER=https://backup.example.org:8443 /FINGERPRINT=3f:a1 /KEY=custom /ESCROW=1"
 	rc=$?
 	expect "for one person: exit code $rc (want 0)" test $rc -eq 0
-	expect "cairn.exe in %LOCALAPPDATA%\\Programs\\Cairn" cmp -s "$dir/cairn.exe" "$exe"
+	expect "cairn-desktop.exe in %LOCALAPPDATA%\\Programs\\Cairn" cmp -s "$dir/cairn-desktop.exe" "$exe"
+	expect "cairn.exe beside it" cmp -s "$dir/cairn.exe" "$cli"
 	expect "the uninstaller beside it" test -f "$dir/uninstall.exe"
-	expect "a Start menu entry" test -f "$userdir/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Cairn.lnk"
-	expect "start at login: Startup\\Cairn.lnk" test -f "$(find "$userdir/AppData/Roaming/Microsoft/Windows/Start Menu/Programs" -maxdepth 2 -ipath '*/startup/cairn.lnk' | head -1)"
-	expect "... which runs cairn.exe --hidden" lnk_runs "$(find "$userdir" -ipath '*/startup/cairn.lnk' | head -1)"
+	local menu="$userdir/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Cairn.lnk" startup
+	startup=$(find "$userdir/AppData/Roaming/Microsoft/Windows/Start Menu/Programs" -maxdepth 2 -ipath '*/startup/cairn.lnk' | head -1)
+	expect "a Start menu entry" test -f "$menu"
+	expect "... which runs cairn-desktop.exe" lnk_has "$menu" cairn-desktop.exe
+	appid "$menu" "the Start menu entry"
+	expect "start at login: Startup\\Cairn.lnk" test -f "$startup"
+	expect "... which runs cairn-desktop.exe --hidden" lnk_has "$startup" cairn-desktop.exe --hidden
+	appid "$startup" "the Startup shortcut"
 	expect "Add/Remove Programs: DisplayName Cairn" test "$(regvalue "$me\\$key" DisplayName)" = Cairn
 	expect "Add/Remove Programs: DisplayVersion $version" test "$(regvalue "$me\\$key" DisplayVersion)" = "$version"
 	expect "Add/Remove Programs: Publisher" test -n "$(regvalue "$me\\$key" Publisher)"
-	expect "Add/Remove Programs: DisplayIcon" test "$(regvalue "$me\\$key" DisplayIcon)" = 'C:\users\'"$(basename "$userdir")"'\AppData\Local\Programs\Cairn\cairn.exe,0'
+	expect "Add/Remove Programs: DisplayIcon" test "$(regvalue "$me\\$key" DisplayIcon)" = 'C:\users\'"$(basename "$userdir")"'\AppData\Local\Programs\Cairn\cairn-desktop.exe,0'
 	expect "Add/Remove Programs: QuietUninstallString ends in /S" grep -q 'uninstall.exe" /S$' <<<"$(regvalue "$me\\$key" QuietUninstallString)"
 	expect "Add/Remove Programs: EstimatedSize (KB) about the program's size" \
 		test $(($(regvalue "$me\\$key" EstimatedSize))) -ge $(($(stat -c %s "$exe") / 1024))
@@ -268,7 +320,9 @@ check_install() {
 	expect "an update does not turn start at login back on" test -z "$(find "$userdir" -ipath '*/startup/cairn.lnk')"
 	expect "an update without preset options leaves the preset" test -f "$preset"
 
-	mkdir -p "$userdir/AppData/Roaming/cairn" && echo '{}' >"$userdir/AppData/Roaming/cairn/config.json"
+	mkdir -p "$userdir/AppData/Roaming/cairn" "$userdir/AppData/Local/cairn"
+	echo '{}' >"$userdir/AppData/Roaming/cairn/config.json"
+	echo '{}' >"$userdir/AppData/Local/cairn/config.json"
 	run "\"C:\\users\\$(basename "$userdir")\\AppData\\Local\\Programs\\Cairn\\uninstall.exe\" /S"
 	sleep 2
 	wineserver -w
@@ -276,23 +330,27 @@ check_install() {
 	expect "uninstall: the Start menu entry is gone" test ! -e "$userdir/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Cairn.lnk"
 	expect "uninstall: the Add/Remove Programs key is gone" test -z "$(regvalue "$me\\$key" DisplayName)"
 	expect "uninstall: the preset it wrote is gone" test ! -e "$preset"
-	expect "uninstall: the person's settings stay (%APPDATA%\\cairn)" test -f "$userdir/AppData/Roaming/cairn/config.json"
+	expect "uninstall: the person's settings stay (%LOCALAPPDATA%\\cairn, and %APPDATA%\\cairn from before)" \
+		test -f "$userdir/AppData/Local/cairn/config.json" -a -f "$userdir/AppData/Roaming/cairn/config.json"
 
 	run "$setupwin /S"
 	run "\"C:\\users\\$(basename "$userdir")\\AppData\\Local\\Programs\\Cairn\\uninstall.exe\" /S /REMOVESETTINGS"
 	sleep 2
 	wineserver -w
-	expect "uninstall /REMOVESETTINGS: the settings are gone too" test ! -e "$userdir/AppData/Roaming/cairn"
+	expect "uninstall /REMOVESETTINGS: the settings are gone too (both folders)" \
+		test ! -e "$userdir/AppData/Roaming/cairn" -a ! -e "$userdir/AppData/Local/cairn"
 
 	# For everyone (Wine's user is an administrator).
 	run "$setupwin /S /ALLUSERS /SERVER=https://b.example.org"
 	rc=$?
 	expect "for everyone: exit code $rc (want 0)" test $rc -eq 0
-	expect "cairn.exe in Program Files\\Cairn" cmp -s "$cdrive/Program Files/Cairn/cairn.exe" "$exe"
+	expect "cairn-desktop.exe in Program Files\\Cairn" \
+		cmp -s "$cdrive/Program Files/Cairn/cairn-desktop.exe" "$exe"
+	expect "... the same cairn.exe" cmp -s "$cdrive/Program Files/Cairn/cairn.exe" "$cli"
 	expect "the Start menu entry for everyone" test -f "$cdrive/ProgramData/Microsoft/Windows/Start Menu/Programs/Cairn.lnk"
 	expect "Add/Remove Programs in HKLM" test "$(regvalue "$mach\\$key" DisplayName)" = Cairn
-	expect "start at login for everyone: Active Setup runs cairn.exe --hidden once per person" \
-		grep -q 'cairn.exe" --hidden$' <<<"$(regvalue 'HKLM\Software\Microsoft\Active Setup\Installed Components\org.cairnbackup.cairn' StubPath)"
+	expect "start at login for everyone: Active Setup runs cairn-desktop.exe --hidden once per person" \
+		grep -q 'cairn-desktop.exe" --hidden$' <<<"$(regvalue 'HKLM\Software\Microsoft\Active Setup\Installed Components\org.cairnbackup.cairn' StubPath)"
 	expect "no Startup shortcut for the administrator who installed it" test -z "$(find "$userdir" -ipath '*/startup/cairn.lnk')"
 	expect "preset.json" json_is "$preset" '{"server": "https://b.example.org"}'
 	run '"C:\Program Files\Cairn\uninstall.exe" /S'
@@ -305,22 +363,27 @@ check_install() {
 }
 
 install_missing
-check_exe
+check_exe "$exe" GUI
+check_exe "$cli" console
+check_cli
 check_setup
 check_script
 if [[ -n ${CAIRN_CHECK_NO_WINE:-} ]]; then
 	note "CAIRN_CHECK_NO_WINE is set: the setup was not run"
 else
 	check_preset_json
+	check_appid
 	check_install
 fi
 
 cat <<EOF
 
 Only Windows can check (see installers/README.md, Windows):
-  - that cairn.exe starts (Wine cannot run Go 1.26 programs), its icon, and the tray;
+  - that cairn-desktop.exe and cairn.exe start (Wine cannot run Go 1.26 programs), the icon, and the tray;
   - the setup's pages, the administrator prompt for "Everyone", SmartScreen and the signature;
-  - closing a running Cairn before an update or uninstall (taskkill; Cairn does not quit on WM_CLOSE);
+  - closing this person's running Cairn before an update or uninstall (taskkill /FI USERNAME; Cairn does not
+    quit on WM_CLOSE), and in an install for everyone renaming the programs other people still run;
+  - the AppUserModelID in the shortcuts (Wine does not store it) and Cairn's notifications showing;
   - Active Setup starting Cairn at each person's next login, and icacls on %ProgramData%\\Cairn;
   - that Cairn's own "start at login" setting turns the installer's shortcut off and on.
 
