@@ -259,32 +259,20 @@ func (p *pass) walkDir(pathname string, parent *fs.Dir, name string) error {
 
 // deleteTree records the deletion of a path and of everything the index
 // knows below it. keepRoot leaves the path itself (replaced by another type).
+// Deletions are sent as the index is read, not gathered first: a folder of
+// a million files may go at once, and memory must not grow with it (the
+// iterator reads a snapshot, so the committer's writes meanwhile are fine).
 func (p *pass) deleteTree(root string, onlyBelow bool) error {
-	type goner struct {
-		path string
-		prev int64
-	}
-	var gone []goner
-	err := p.r.Index().StatTree(p.r.Dest(), root, func(pathname string, s index.Stat) error {
+	return p.r.Index().StatTree(p.r.Dest(), root, func(pathname string, s index.Stat) error {
 		if onlyBelow && pathname == root {
 			return nil
 		}
 		if !onlyBelow && s.Recorded < p.opts.Adopted {
 			return nil // the old computer's, not brought over (Options.Adopted)
 		}
-		gone = append(gone, goner{pathname, s.Recorded})
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, g := range gone {
 		p.res.deleted.Add(1)
-		if err := p.send(engine.Version{Path: g.path, Deleted: true, Recorded: p.recordedTime(g.prev)}); err != nil {
-			return err
-		}
-	}
-	return nil
+		return p.send(engine.Version{Path: pathname, Deleted: true, Recorded: p.recordedTime(s.Recorded)})
+	})
 }
 
 // metaVersion is the version of an entry that has no content to read.

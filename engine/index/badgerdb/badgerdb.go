@@ -5,7 +5,6 @@ package badgerdb
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	badger "github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
@@ -15,27 +14,61 @@ import (
 )
 
 // DB is a Badger database.
-type DB struct{ db *badger.DB }
+type DB struct {
+	db   *badger.DB
+	trim *trimmer // nil where there is nothing to trim
+}
 
 var _ index.KV = (*DB)(nil)
 
-// Options returns Badger options tuned for a desktop: the index of a home
-// folder is tens of MiB, and Cairn runs beside the person's own programs, so
-// memory matters more than write throughput.
+// Options returns Badger options tuned for a desktop: Cairn runs beside the
+// person's own programs, so memory matters more than write throughput, and
+// it must not grow with the number of files (issue 15; docs/PERFORMANCE.md,
+// "Memory at scale"). The index holds about 300 bytes per file: tens of MiB
+// for a home folder, a few hundred MiB for a million files.
+//
+// What Badger holds in memory, and what bounds it:
+//   - memtables: (NumMemtables + 1) skiplist arenas of about 1.3 × MemTableSize;
+//   - table builders: each starts with a buffer of twice its table's size.
+//     A compaction keeps up to 8 + 5 of them in flight (no option changes
+//     that), NumCompactors compactions run at once, and Badger keeps up to 8
+//     idle builder buffers, at the largest size they grew to, for reuse;
+//   - table files are mapped, not read into the heap (no block or index
+//     cache); the trimmer (resident.go) keeps their pages from piling up.
 func Options(dir string) badger.Options {
 	o := badger.DefaultOptions(dir)
-	o.MemTableSize = 4 << 20 // default 64 MiB; an incremental backup writes far less
-	o.NumMemtables = 2       // default 5
-	o.NumLevelZeroTables = 4 // fewer L0 tables before compaction starts
+	// 1 MiB (default 64): a memtable is flushed as one level-0 table, built
+	// in a buffer of 2 × BaseTableSize; a memtable no bigger than a table
+	// fits in it. A bigger memtable made that buffer grow (by doubling),
+	// and Badger then kept the grown buffers in its pool (about 20 MiB at
+	// 300,000 files). The cost: more, smaller flushes (about 12 % more bytes
+	// written in a 300,000-file first backup than with 2 MiB).
+	o.MemTableSize = 1 << 20
+	o.NumMemtables = 2 // default 5; with the one being filled: 3 arenas, about 4 MiB
+	// Every table 1 MiB at every level (defaults 2 MiB, doubling per level).
+	// A builder's buffer is twice its table's size, so growing tables with
+	// depth made memory grow with the index: 202–224 MiB peak at 300,000
+	// files with 2 MiB doubling, 84 MiB of it builder buffers. The cost: more table
+	// files (about 300 at a million files; each one a mapping and a file
+	// handle), a little more merging, and more garbage: Badger writes each
+	// table's index through a 3 MiB scratch buffer whatever the table's
+	// size, so 512 KiB tables were no leaner at the peak.
+	o.BaseTableSize = 1 << 20
+	o.TableSizeMultiplier = 1
+	o.BaseLevelSize = 8 << 20 // default 10 MiB; level 1 small, so level-0 compactions stay short
+	o.NumLevelZeroTables = 4  // default 5: fewer level-0 tables to merge at a time
 	o.NumLevelZeroTablesStall = 8
-	o.BaseTableSize = 2 << 20
-	o.BaseLevelSize = 8 << 20
-	o.Compression = options.None // values are mostly random IDs; compression would also need a block cache
-	o.BlockCacheSize = 0         // with no compression blocks are read from the mmapped tables
-	o.IndexCacheSize = 0         // table indexes and bloom filters stay in memory: small for an index this size
+	o.NumCompactors = 2 // default 4; Badger refuses fewer than 2 (0 turns compaction off)
+	// No compression: values are mostly random IDs, and compressed tables
+	// would need a block cache (memory) or a decompression on every read.
+	o.Compression = options.None
+	o.BlockCacheSize = 0 // blocks are read from the mapped tables
+	o.IndexCacheSize = 0 // table indexes and bloom filters are read from the mapped tables too
+	// Values above ValueThreshold go to the value log, a mapped file of up
+	// to 2 × ValueLogFileSize; only pages written count, and with a 16 KiB
+	// threshold only the chunk lists of files of ~500 MB and more go there.
 	o.ValueLogFileSize = 64 << 20
-	o.ValueThreshold = 16 << 10 // a version's chunk list stays in the tree unless the file is ~500 MB+
-	o.NumCompactors = 2
+	o.ValueThreshold = 16 << 10
 	o.NumGoroutines = 2
 	o.MetricsEnabled = false
 	o.DetectConflicts = false // one writer: the process that owns the index
@@ -48,22 +81,26 @@ func Options(dir string) badger.Options {
 func Open(dir string) (*DB, error) {
 	db, err := badger.Open(Options(dir))
 	if err != nil {
-		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
+		if lockHeld(err.Error(), probeLock(dir)) {
 			return nil, fmt.Errorf("the index in %s is used by another Cairn process: %w", dir, engine.ErrLocked)
 		}
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	return &DB{db: db}, nil
+	return &DB{db: db, trim: newTrimmer(db, dir)}, nil
 }
 
 // Close implements index.KV.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error {
+	d.trim.close()
+	return d.db.Close()
+}
 
 // Sizes implements index.KV.
 func (d *DB) Sizes() (int64, int64) { return d.db.Size() }
 
 // Get implements index.KV.
 func (d *DB) Get(key []byte) ([]byte, error) {
+	d.trim.use()
 	var out []byte
 	err := d.db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(key)
@@ -86,6 +123,7 @@ func (d *DB) Iterator(prefix []byte, keysOnly bool) index.Iterator {
 		// app quits) finds nothing, rather than bringing the app down.
 		return closedIterator{}
 	}
+	d.trim.use()
 	txn := d.db.NewTransaction(false)
 	o := badger.DefaultIteratorOptions
 	o.PrefetchValues = !keysOnly
@@ -128,16 +166,18 @@ func (i *iterator) Close() {
 }
 
 // Batch implements index.KV. A batch can be used again after Flush or Cancel.
-func (d *DB) Batch() index.Batch { return &batch{db: d.db} }
+func (d *DB) Batch() index.Batch { return &batch{db: d.db, trim: d.trim} }
 
 type batch struct {
-	db *badger.DB
-	wb *badger.WriteBatch
+	db   *badger.DB
+	wb   *badger.WriteBatch
+	trim *trimmer
 }
 
 func (b *batch) get() *badger.WriteBatch {
 	if b.wb == nil {
 		b.wb = b.db.NewWriteBatch()
+		b.trim.begin()
 	}
 	return b.wb
 }
@@ -154,6 +194,7 @@ func (b *batch) Flush() error {
 	}
 	err := b.wb.Flush()
 	b.wb = nil
+	b.trim.end()
 	return err
 }
 
@@ -161,6 +202,7 @@ func (b *batch) Cancel() {
 	if b.wb != nil {
 		b.wb.Cancel()
 		b.wb = nil
+		b.trim.end()
 	}
 }
 
