@@ -79,7 +79,7 @@ func NewShell(pages []Page, src StateSource) *Shell {
 			})
 		}
 		unsubscribe := src.Subscribe(show)
-		stopClock := everyMinute(func() { show(src.State()) }) // the words follow the time of day
+		stopClock := words.EveryMinute(func() { show(src.State()) }) // the words follow the time of day
 		s.cancel = func() { unsubscribe(); stopClock() }
 	}
 	s.list.Select(0)

@@ -81,7 +81,7 @@ func newTray(host TrayHost, src StateSource, actions TrayActions, dark func() bo
 	t.last, t.lastShown = st, t.now()
 	t.apply(st)
 	unsubscribe := src.Subscribe(t.update)
-	stopClock := everyMinute(func() { t.show(t.lastState()) }) // the words follow the time of day
+	stopClock := words.EveryMinute(func() { t.show(t.lastState()) }) // the words follow the time of day
 	t.cancel = func() { unsubscribe(); stopClock() }
 	return t
 }

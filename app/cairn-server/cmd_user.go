@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/cairnbackup/cairn/engine/server"
 	"github.com/cairnbackup/cairn/engine/server/passhash"
 	"github.com/cairnbackup/cairn/engine/server/records"
 )
@@ -121,26 +123,12 @@ func userPasswd(ctx context.Context, e *env, args []string) error {
 	fs, dataFlag := newFlags("user passwd", e)
 	pwFile := fs.String("password-file", "", "read the password from the first line of this file")
 	devices := fs.Bool("signout-devices", false, "also sign every device of the user out (after a stolen password)")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(pos, 1, "a user name"); err != nil {
-		return err
-	}
-	name, err := userName(pos[0])
-	if err != nil {
-		return err
-	}
-	data, err := e.openData(ctx, *dataFlag)
+	data, u, err := oneUser(ctx, e, fs, dataFlag, args)
 	if err != nil {
 		return err
 	}
 	defer data.Close()
-	u, err := data.Records.User(ctx, name)
-	if err != nil {
-		return noUser(name, err)
-	}
+	name := u.Name
 	pw, err := readPassword(e, *pwFile, name)
 	if err != nil {
 		return err
@@ -174,26 +162,12 @@ func userPasswd(ctx context.Context, e *env, args []string) error {
 // password; its archive stays.
 func userSignout(ctx context.Context, e *env, args []string) error {
 	fs, dataFlag := newFlags("user signout", e)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(pos, 1, "a user name"); err != nil {
-		return err
-	}
-	name, err := userName(pos[0])
-	if err != nil {
-		return err
-	}
-	data, err := e.openData(ctx, *dataFlag)
+	data, u, err := oneUser(ctx, e, fs, dataFlag, args)
 	if err != nil {
 		return err
 	}
 	defer data.Close()
-	u, err := data.Records.User(ctx, name)
-	if err != nil {
-		return noUser(name, err)
-	}
+	name := u.Name
 	n, err := data.Records.RevokeUserTokens(ctx, u.ID, records.RevokedAdmin, e.now())
 	if err != nil {
 		return err
@@ -266,6 +240,32 @@ func userChange(ctx context.Context, e *env, sub string, args []string) error {
 	}
 	fmt.Fprintln(e.stdout, done)
 	return nil
+}
+
+// oneUser parses a command's arguments, one user name, opens the data
+// folder and finds the user; the caller closes data.
+func oneUser(ctx context.Context, e *env, fs *flag.FlagSet, dataFlag *string, args []string) (*server.Data, records.User, error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return nil, records.User{}, err
+	}
+	if err := wantArgs(pos, 1, "a user name"); err != nil {
+		return nil, records.User{}, err
+	}
+	name, err := userName(pos[0])
+	if err != nil {
+		return nil, records.User{}, err
+	}
+	data, err := e.openData(ctx, *dataFlag)
+	if err != nil {
+		return nil, records.User{}, err
+	}
+	u, err := data.Records.User(ctx, name)
+	if err != nil {
+		data.Close()
+		return nil, records.User{}, noUser(name, err)
+	}
+	return data, u, nil
 }
 
 func noUser(name string, err error) error {

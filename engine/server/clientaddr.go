@@ -65,18 +65,3 @@ func (s *Server) trustedProxy(ip netip.Addr) bool {
 	}
 	return false
 }
-
-// limitAddr is the address under which sign-ins are counted: an IPv6
-// address by its /64, since one machine is usually given a whole /64 and
-// could otherwise take a fresh address for each try.
-func limitAddr(addr string) string {
-	ip, err := netip.ParseAddr(addr)
-	if err != nil || ip.Unmap().Is4() {
-		return addr
-	}
-	p, err := ip.Prefix(64)
-	if err != nil {
-		return addr
-	}
-	return p.String()
-}

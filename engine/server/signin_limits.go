@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/cairnbackup/cairn/engine/server/limitaddr"
 	"github.com/cairnbackup/cairn/engine/server/records"
 )
 
@@ -31,7 +32,7 @@ type signinAttempt struct {
 
 // newSigninAttempt looks up the user the attempt names.
 func (s *Server) newSigninAttempt(ctx context.Context, r *http.Request, user string) (signinAttempt, error) {
-	a := signinAttempt{addr: limitAddr(ClientAddr(r))}
+	a := signinAttempt{addr: limitaddr.Of(ClientAddr(r))}
 	if name, err := records.UserName(user); err == nil {
 		a.user, err = s.rec.User(ctx, name)
 		switch {

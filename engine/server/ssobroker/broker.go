@@ -11,13 +11,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
 
+	"github.com/cairnbackup/cairn/engine/server/limitaddr"
 	"github.com/cairnbackup/cairn/engine/server/oidcrp"
 )
 
@@ -202,22 +202,8 @@ func hash(secret string) string {
 // random is 256 random bits, base64url (crypto/rand, via x/oauth2).
 func random() string { return oauth2.GenerateVerifier() }
 
-// limitKey is the address limits count by: an IPv6 address by its /64,
-// which one machine usually has whole (else one stranger is a multitude).
-func limitKey(addr string) string {
-	ip, err := netip.ParseAddr(addr)
-	if err != nil || ip.Unmap().Is4() {
-		return addr
-	}
-	p, err := ip.Prefix(64)
-	if err != nil {
-		return addr
-	}
-	return p.String()
-}
-
 // limitAddr is the address a request counts against in the limits.
-func (b *Broker) limitAddr(r *http.Request) string { return limitKey(b.o.ClientAddr(r)) }
+func (b *Broker) limitAddr(r *http.Request) string { return limitaddr.Of(b.o.ClientAddr(r)) }
 
 func peerAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

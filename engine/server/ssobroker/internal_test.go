@@ -1,6 +1,7 @@
 package ssobroker
 
 import (
+	"github.com/cairnbackup/cairn/engine/server/limitaddr"
 	"strings"
 	"testing"
 	"time"
@@ -17,8 +18,8 @@ func TestLimitKey(t *testing.T) {
 		"2001:db8:1:3:3:4:5:6":      "2001:db8:1:3::/64",
 		"2001:0db8:0001:0002::0001": "2001:db8:1:2::/64",
 	} {
-		if got := limitKey(in); got != want {
-			t.Errorf("limitKey(%q) = %q, want %q", in, got, want)
+		if got := limitaddr.Of(in); got != want {
+			t.Errorf("limitaddr.Of(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -1,16 +1,16 @@
-package ui
+package words
 
 import (
 	"sync"
 	"time"
 )
 
-// everyMinute calls fn once a minute until stop is called. The service
+// EveryMinute calls fn once a minute until stop is called. The service
 // publishes a state only when it changes, but the words for it depend on
 // the time too ("Safe as of 14:02" becomes "yesterday 14:02" at midnight):
 // the tray and the window look again each minute, and redraw only when the
 // words changed.
-func everyMinute(fn func()) (stop func()) {
+func EveryMinute(fn func()) (stop func()) {
 	tick := time.NewTicker(time.Minute)
 	done := make(chan struct{})
 	go func() {
