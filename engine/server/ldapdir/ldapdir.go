@@ -109,7 +109,7 @@ func (d *Directory) Authenticate(ctx context.Context, username, password string)
 	if err := d.bindService(conn); err != nil {
 		return Person{}, err
 	}
-	p, err := d.person(conn, entry)
+	p, err := d.person(entry, d.searchGroups(conn))
 	if err != nil {
 		return Person{}, err
 	}
@@ -135,9 +135,13 @@ func (d *Directory) People(ctx context.Context) ([]Person, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w (list people: %v)", ErrUnavailable, err)
 	}
+	groups, err := d.allGroups(conn)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Person, 0, len(res.Entries))
 	for _, e := range res.Entries {
-		p, err := d.person(conn, e)
+		p, err := d.person(e, groups)
 		if err != nil {
 			return nil, err
 		}

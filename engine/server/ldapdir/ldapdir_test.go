@@ -243,3 +243,31 @@ func TestSyncDisablesLeaversAndRefusesMassRemoval(t *testing.T) {
 		t.Errorf("mass removal: %v, %+v", err, plan)
 	}
 }
+
+// The sync's listing reads the groups under group_base once and gives each
+// person theirs (here beside memberOf, so each group shows twice: once
+// from each source).
+func TestPeopleGetTheirGroupsFromGroupBase(t *testing.T) {
+	c := newCampus(t)
+	d := c.dir(t, func(cfg *ldapdir.Config) { cfg.GroupBase = c.s.Groups })
+	people, err := d.People(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range people {
+		if p.Name != "carol" {
+			continue
+		}
+		n := 0
+		for _, g := range p.Groups {
+			if strings.EqualFold(g, c.staff) {
+				n++
+			}
+		}
+		if n != 2 {
+			t.Errorf("carol's groups %v: staff %d times, want 2 (memberOf and the group search)", p.Groups, n)
+		}
+		return
+	}
+	t.Fatal("carol not listed")
+}

@@ -12,8 +12,12 @@ import (
 // adAccountDisable is userAccountControl's ACCOUNTDISABLE bit.
 const adAccountDisable = 0x2
 
-// person reads an entry: identity, name, groups and flags.
-func (d *Directory) person(conn *ldap.Conn, e *ldap.Entry) (Person, error) {
+// groupsOf finds the groups under GroupBase that list a DN as a member.
+type groupsOf func(dn string) ([]string, error)
+
+// person reads an entry: identity, name, groups and flags; groups finds
+// the groups under GroupBase (when set).
+func (d *Directory) person(e *ldap.Entry, groups groupsOf) (Person, error) {
 	p := Person{
 		ID:          d.identity(e),
 		Name:        e.GetEqualFoldAttributeValue(d.c.UsernameAttribute),
@@ -26,7 +30,7 @@ func (d *Directory) person(conn *ldap.Conn, e *ldap.Entry) (Person, error) {
 		p.Disabled = uac&adAccountDisable != 0
 	}
 	if d.c.GroupBase != "" {
-		more, err := d.searchGroups(conn, e.DN)
+		more, err := groups(e.DN)
 		if err != nil {
 			return Person{}, err
 		}
@@ -60,8 +64,13 @@ func guidString(b []byte) string {
 // through nested groups.
 const inChain = "1.2.840.113556.1.4.1941"
 
-// searchGroups finds the groups under GroupBase that list dn as a member.
-func (d *Directory) searchGroups(conn *ldap.Conn, dn string) ([]string, error) {
+// searchGroups finds, with one search, the groups under GroupBase that
+// list dn as a member (transitively with NestedGroups).
+func (d *Directory) searchGroups(conn *ldap.Conn) groupsOf {
+	return func(dn string) ([]string, error) { return d.searchGroupsOf(conn, dn) }
+}
+
+func (d *Directory) searchGroupsOf(conn *ldap.Conn, dn string) ([]string, error) {
 	rule := "member"
 	if d.c.NestedGroups {
 		rule = "member:" + inChain + ":"
@@ -107,4 +116,36 @@ func first(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// allGroups reads every group under GroupBase once, with its members, for
+// the sync's listing of everyone: one search instead of one per person.
+// With NestedGroups it is the per-person search (membership through nested
+// groups is the directory's to resolve).
+func (d *Directory) allGroups(conn *ldap.Conn) (groupsOf, error) {
+	if d.c.GroupBase == "" || d.c.NestedGroups {
+		return d.searchGroups(conn), nil
+	}
+	req := ldap.NewSearchRequest(d.c.GroupBase, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0,
+		int(d.c.Timeout.Seconds()), false, "(|(objectClass=groupOfNames)(objectClass=group))", []string{"member"}, nil)
+	res, err := conn.SearchWithPaging(req, 500)
+	if err != nil {
+		return nil, fmt.Errorf("%w (list groups: %v)", ErrUnavailable, err)
+	}
+	byMember := map[string][]string{}
+	for _, g := range res.Entries {
+		for _, m := range g.GetEqualFoldAttributeValues("member") {
+			byMember[dnKey(m)] = append(byMember[dnKey(m)], g.DN)
+		}
+	}
+	return func(dn string) ([]string, error) { return byMember[dnKey(dn)], nil }, nil
+}
+
+// dnKey is a DN as groups and people are matched on: parsed and
+// lower-cased, so spacing and case do not matter.
+func dnKey(dn string) string {
+	if p, err := ldap.ParseDN(dn); err == nil {
+		return strings.ToLower(p.String())
+	}
+	return strings.ToLower(dn)
 }
