@@ -10,6 +10,7 @@ import (
 
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/crypt"
+	"github.com/cairnbackup/cairn/engine/server/limitaddr"
 	"github.com/cairnbackup/cairn/engine/server/records"
 	"github.com/cairnbackup/cairn/engine/server/webarchive"
 	"github.com/cairnbackup/cairn/engine/store"
@@ -129,17 +130,17 @@ func (w *Web) unlock(rw http.ResponseWriter, r *http.Request, s *session, d reco
 	clear(pw)
 	switch {
 	case errors.Is(err, engine.ErrWrongPassword):
-		try.failed(ctx)
+		// The reservation stays: it counts as the wrong password it was.
 		w.audit(r, s.user.Name, "archive.wrong_password", d.Name+" ("+d.ID+")", "")
 		w.o.Sleep(ctx, w.o.FailureDelay)
 		v.Error = "That password does not open this device's archive. It is the password this computer's backup was " +
 			"set up with: your account password, unless you chose a separate archive password."
 		w.render(rw, r, http.StatusUnauthorized, "unlock", v)
 	case err != nil:
-		try.released()
+		try.released(ctx)
 		w.unlockRefused(rw, r, s, d, v, err)
 	default:
-		try.released()
+		try.released(ctx)
 		w.rec.ClearSigninFailures(ctx, try.keys[0])
 		w.open.put(openKey{s.hash, d.ID}, a)
 		w.audit(r, s.user.Name, "archive.open", d.Name+" ("+d.ID+")", "")
@@ -150,7 +151,7 @@ func (w *Web) unlock(rw http.ResponseWriter, r *http.Request, s *session, d reco
 // unlockKeys are the limit keys of an archive unlock: the person and
 // device (a wrong password there clears on the right one), and the address.
 func unlockKeys(r *http.Request, s *session, d records.Device) []string {
-	return []string{"archive:user:" + s.user.Name + ":device:" + d.ID, "archive:addr:" + clientAddr(r)}
+	return []string{"archive:user:" + s.user.Name + ":device:" + d.ID, "archive:addr:" + limitaddr.Of(clientAddr(r))}
 }
 
 func (w *Web) openArchive(ctx context.Context, device string, password []byte) (Archive, error) {

@@ -29,8 +29,8 @@ type Records interface {
 	Objects(ctx context.Context, q records.ObjectQuery) ([]records.Object, error)
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
-	AddSigninFailure(ctx context.Context, at time.Time, keys ...string) error
-	SigninFailures(ctx context.Context, key string, since time.Time) ([]time.Time, error)
+	ReserveSignin(ctx context.Context, at time.Time, limits []records.SigninLimit) (records.SigninReservation, error)
+	ReleaseSignin(ctx context.Context, attempt int64) error
 	ClearSigninFailures(ctx context.Context, key string) error
 
 	AddWebSession(ctx context.Context, ws records.WebSession) error
