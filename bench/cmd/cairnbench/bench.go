@@ -29,6 +29,7 @@ type bench struct {
 	want    tree      // the corpus after modify: what every restore must give back
 	info    runInfo
 	server  serverRun // Cairn through a cairn-server
+	vols    *volumes  // the fresh file systems restores go to (volume.go)
 }
 
 // stepPlan says how to run one step for one tool. Only cmd is timed. rep numbers the tool's repetitions of the
@@ -89,6 +90,9 @@ func (b *bench) prepare(ctx context.Context) error {
 	}
 	b.info = collectRunInfo(b.cfg)
 	b.warnIfLowOnSpace()
+	if b.vols = newVolumes(ctx, b.cfg.work); !b.vols.ok {
+		b.printf("restores go to plain folders: %s\n", b.vols.reason)
+	}
 	for _, name := range b.cfg.tools {
 		t, r := newTool(name, b.cfg, b.corpus), newResult(name, b.steps)
 		b.tools, b.results = append(b.tools, t), append(b.results, r)
@@ -115,6 +119,7 @@ func (b *bench) prepare(ctx context.Context) error {
 // clearWork removes what a previous run left: the corpus, every tool's folders and the logs. It removes only
 // names the harness creates, so a mistaken -work cannot empty an unrelated folder.
 func (b *bench) clearWork() error {
+	unmountLeftovers(b.cfg.work)
 	names := []string{"corpus", "logs", restoresDir, "cairn-via-server"}
 	for _, t := range allTools {
 		names = append(names, t, t+snapSuffix, "restore-"+t)
@@ -129,6 +134,7 @@ func (b *bench) clearWork() error {
 
 // cleanup removes the corpus and the tools' state after the run (they take several GB); the logs stay.
 func (b *bench) cleanup() {
+	unmountLeftovers(b.cfg.work)
 	os.RemoveAll(b.corpus)
 	os.RemoveAll(filepath.Join(b.cfg.work, restoresDir))
 	os.RemoveAll(filepath.Join(b.cfg.work, "cairn-via-server"))

@@ -93,16 +93,22 @@ func measureState(t *tool, r *result) error {
 	return nil
 }
 
-// restorePlan: every repetition restores into a new empty folder; the first restore is checked file by file.
-// Restored trees are only deleted after the whole step: ext4 avoids reusing recently freed inodes, so a tree
-// of 20,000 files deleted just before a timed restore makes that restore pay for the deletion. bench-scale
-// deletes each tree after its repetition instead (untimed): its largest trees would not fit on the disk.
+// restorePlan: every repetition restores into a new empty folder, on a fresh file system of its own where the
+// harness can make one (volume.go); the first restore is checked file by file. Without fresh file systems,
+// restored trees are only deleted after the whole step: ext4 makes creating files slow after many were deleted,
+// so a tree of 20,000 files deleted just before a timed restore makes that restore pay for the deletion.
+// bench-scale deletes each tree after its repetition instead (untimed): its largest trees would not fit on the
+// disk.
 func (b *bench) restorePlan() stepPlan {
 	target := func(t *tool, rep int) string {
 		return filepath.Join(b.cfg.work, restoresDir, fmt.Sprintf("%s-%d", t.name, rep))
 	}
 	return stepPlan{
-		before: func(_ context.Context, t *tool, rep int) error {
+		before: func(ctx context.Context, t *tool, rep int) error {
+			if b.vols != nil && b.vols.ok {
+				size, inodes := restoreSpace(b.info.corpusFiles, b.info.corpusBytes)
+				return b.vols.mount(ctx, target(t, rep), size, inodes)
+			}
 			if err := os.RemoveAll(target(t, rep)); err != nil {
 				return err
 			}
@@ -113,7 +119,10 @@ func (b *bench) restorePlan() stepPlan {
 			if rep == 1 {
 				b.checkRestore(t, r, t.drv.restored(t, target(t, rep)))
 			}
-			if b.files > 0 {
+			switch {
+			case b.vols != nil && b.vols.ok:
+				return b.vols.unmount(context.Background(), target(t, rep))
+			case b.files > 0:
 				// bench-scale: a million-file tree per repetition and tool would not fit on the disk.
 				return os.RemoveAll(target(t, rep))
 			}

@@ -33,7 +33,7 @@ func (b *bench) markdown() string {
 	in := b.info
 	b.writeHeader(&s, fmt.Sprintf("- Corpus: `mkcorpus gen`, %d files, %s after `mkcorpus modify`.\n",
 		in.corpusFiles, fmtBytes(in.corpusBytes)))
-	s.WriteString(b.loadLine())
+	s.WriteString(b.loadLine() + b.restoreLine())
 	s.WriteString("\n")
 	s.WriteString(cellLegend)
 	s.WriteString(b.stepTable())

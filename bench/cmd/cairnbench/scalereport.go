@@ -47,7 +47,7 @@ func (s scaleRun) markdown() string {
 		fmt.Fprintf(&w, "### %s files\n\n", fmtCount(b.files))
 		fmt.Fprintf(&w, "- Tree: %s files, %s after the change; the single file restored: `%s`; this size took %s.\n",
 			fmtCount(b.info.corpusFiles), fmtBytes(b.info.corpusBytes), b.oneFile, b.info.took)
-		w.WriteString(b.loadLine())
+		w.WriteString(b.loadLine() + b.restoreLine())
 		w.WriteString("\n")
 		w.WriteString(b.stepTable())
 		w.WriteString("\nTargets (the issue sets them for 300,000 and 1,000,000 files):\n\n")
