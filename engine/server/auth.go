@@ -61,6 +61,10 @@ func (s *Server) authed(h func(http.ResponseWriter, *http.Request, records.Sessi
 			s.fail(w, r, &apiError{http.StatusForbidden, "disabled", "your account is disabled; ask the server's administrator"})
 			return
 		}
+		if err := s.checkDirectoryAccount(r.Context(), se.User); err != nil { // directory_check.go
+			s.fail(w, r, err)
+			return
+		}
 		if now := s.o.Now(); now.Sub(se.LastUsed) >= s.o.TouchEvery {
 			if err := s.rec.TouchSession(r.Context(), se, now); err != nil {
 				s.log.Warn("could not record a token's use", "user", se.User.Name, "err", err)

@@ -60,6 +60,9 @@ func (s *Server) directorySignin(ctx context.Context, name, password string) (re
 		return records.User{}, true, &apiError{http.StatusServiceUnavailable, "directory_unavailable", ldapdir.ErrUnavailable.Error()}
 	}
 	u, err := s.directoryAccount(ctx, p)
+	if err == nil {
+		s.confirmPeople([]ldapdir.Person{p}, s.o.Now())
+	}
 	return u, err == nil, err
 }
 
@@ -143,6 +146,7 @@ func (s *Server) SyncDirectory(ctx context.Context) error {
 	if s.o.Directory == nil {
 		return nil
 	}
+	listed := s.o.Now()
 	people, err := s.o.Directory.People(ctx)
 	if err != nil {
 		return fmt.Errorf("directory sync: %w", err)
@@ -161,6 +165,8 @@ func (s *Server) SyncDirectory(ctx context.Context) error {
 		}
 	}
 	plan, planErr := ldapdir.PlanSync(accounts, people, s.o.Directory.Config().MaxDeactivateFraction)
+	s.confirmPeople(people, listed) // their tokens need no lookup for an interval (directory_check.go)
+	s.checks().dir.setMassRefused(planErr != nil)
 	if planErr != nil {
 		s.log.Error("directory sync refused to disable accounts", "err", planErr)
 		s.audit(ctx, records.AuditEntry{Actor: "directory", Action: "sync.refused", Detail: planErr.Error()})

@@ -61,6 +61,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, cert tls.Certificat
 	var wg sync.WaitGroup
 	wg.Go(func() { s.purgeLoop(bg) })
 	wg.Go(func() { s.syncLoop(bg) })
+	wg.Go(func() { s.oidcCheckLoop(bg) })
 	defer func() {
 		stopBg()
 		wg.Wait()

@@ -39,6 +39,12 @@ type OIDCProvider struct {
 type OIDCUser struct {
 	Subject, Name, Password, Email string
 	Groups                         []string
+	// HostedDomain, when set, is the ID token's hd claim (Google
+	// Workspace's domain of the account).
+	HostedDomain string
+	// GroupsOverage sends the groups as Entra ID does for a person in more
+	// than 200: no groups claim, a _claim_names.groups reference instead.
+	GroupsOverage bool
 }
 
 // StartOIDC starts a provider whose client may redirect only to
@@ -55,12 +61,13 @@ func StartOIDC(t testing.TB, redirectURIs ...string) *OIDCProvider {
 	}
 	p := &OIDCProvider{Issuer: "http://" + l.Addr().String(), ClientID: "cairn", ClientSecret: randomHex(16)}
 	p.st = &opStorage{key: key, keyID: randomHex(8), users: map[string]*OIDCUser{},
-		requests: map[string]*opRequest{}, codes: map[string]string{},
+		requests: map[string]*opRequest{}, codes: map[string]string{}, refresh: map[string]*opRefresh{},
 		client: &opClient{id: p.ClientID, secret: p.ClientSecret, redirects: redirectURIs}}
 	var cryptoKey [32]byte
 	rand.Read(cryptoKey[:])
 	provider, err := op.NewOpenIDProvider(p.Issuer, &op.Config{CryptoKey: cryptoKey, CodeMethodS256: true,
-		AuthMethodPost: true, SupportedScopes: []string{"openid", "profile", "email", "groups"}},
+		AuthMethodPost: true, GrantTypeRefreshToken: true,
+		SupportedScopes: []string{"openid", "profile", "email", "groups", "offline_access"}},
 		p.st, op.WithAllowInsecure())
 	if err != nil {
 		t.Fatal(err)
@@ -89,6 +96,53 @@ func (p *OIDCProvider) SetGroups(name string, groups ...string) {
 	p.st.mu.Lock()
 	defer p.st.mu.Unlock()
 	p.st.users[name].Groups = groups
+}
+
+// SetHostedDomain sets the hd claim of a person's ID tokens ("" leaves it
+// out).
+func (p *OIDCProvider) SetHostedDomain(name, domain string) {
+	p.st.mu.Lock()
+	defer p.st.mu.Unlock()
+	p.st.users[name].HostedDomain = domain
+}
+
+// SetGroupsOverage makes a person's ID tokens carry Entra ID's groups
+// overage (_claim_names.groups, no groups claim) instead of their groups.
+func (p *OIDCProvider) SetGroupsOverage(name string, on bool) {
+	p.st.mu.Lock()
+	defer p.st.mu.Unlock()
+	p.st.users[name].GroupsOverage = on
+}
+
+// RemoveUser deletes a person, as IT does when they leave: their refresh
+// tokens stop working (invalid_grant) and they can no longer sign in.
+func (p *OIDCProvider) RemoveUser(name string) {
+	p.st.mu.Lock()
+	defer p.st.mu.Unlock()
+	u := p.st.users[name]
+	delete(p.st.users, name)
+	if u != nil {
+		p.st.revokeSubject(u.Subject)
+	}
+}
+
+// RevokeRefreshTokens ends a person's refresh tokens (as disabling them
+// at the provider or an administrator's "revoke sessions" does) and
+// reports how many there were; the person can still sign in again.
+func (p *OIDCProvider) RevokeRefreshTokens(name string) int {
+	p.st.mu.Lock()
+	defer p.st.mu.Unlock()
+	if u := p.st.users[name]; u != nil {
+		return p.st.revokeSubject(u.Subject)
+	}
+	return 0
+}
+
+// RefreshTokens counts the refresh tokens the provider holds that work.
+func (p *OIDCProvider) RefreshTokens() int {
+	p.st.mu.Lock()
+	defer p.st.mu.Unlock()
+	return len(p.st.refresh)
 }
 
 // SetRedirectURIs replaces the client's registered redirect URIs.
@@ -136,7 +190,8 @@ type opStorage struct {
 	keyID    string
 	users    map[string]*OIDCUser // by name
 	requests map[string]*opRequest
-	codes    map[string]string // code → request ID
+	codes    map[string]string     // code → request ID
+	refresh  map[string]*opRefresh // refresh token → what it grants
 	client   *opClient
 	callback func(context.Context, string) string
 }
@@ -200,12 +255,50 @@ func (s *opStorage) CreateAccessToken(context.Context, op.TokenRequest) (string,
 	return randomHex(16), time.Now().Add(5 * time.Minute), nil
 }
 
-func (s *opStorage) CreateAccessAndRefreshTokens(context.Context, op.TokenRequest, string) (string, string, time.Time, error) {
-	return "", "", time.Time{}, errors.New("no refresh tokens here")
+// CreateAccessAndRefreshTokens issues a refresh token with the access
+// token (offline_access asked for), and rotates: a refresh token used
+// once is replaced by a new one, as Entra ID and Okta do.
+func (s *opStorage) CreateAccessAndRefreshTokens(_ context.Context, req op.TokenRequest, current string) (string, string, time.Time, error) {
+	r := &opRefresh{subject: req.GetSubject(), scopes: slices.Clone(req.GetScopes()), audience: req.GetAudience()}
+	if ir, ok := req.(op.IDTokenRequest); ok {
+		r.clientID, r.authTime, r.amr = ir.GetClientID(), ir.GetAuthTime(), ir.GetAMR()
+	}
+	token := randomHex(24)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.userBySubject(r.subject) == nil {
+		return "", "", time.Time{}, op.ErrInvalidRefreshToken
+	}
+	if current != "" {
+		delete(s.refresh, current)
+	}
+	s.refresh[token] = r
+	return randomHex(16), token, time.Now().Add(5 * time.Minute), nil
 }
 
-func (s *opStorage) TokenRequestByRefreshToken(context.Context, string) (op.RefreshTokenRequest, error) {
-	return nil, op.ErrInvalidRefreshToken
+// TokenRequestByRefreshToken finds what a refresh token grants; a removed
+// person's or a revoked token is invalid_grant.
+func (s *opStorage) TokenRequestByRefreshToken(_ context.Context, token string) (op.RefreshTokenRequest, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.refresh[token]
+	if !ok || s.userBySubject(r.subject) == nil {
+		return nil, op.ErrInvalidRefreshToken
+	}
+	c := *r
+	return &c, nil
+}
+
+// revokeSubject ends a subject's refresh tokens; s.mu is held.
+func (s *opStorage) revokeSubject(subject string) int {
+	n := 0
+	for t, r := range s.refresh {
+		if r.subject == subject {
+			delete(s.refresh, t)
+			n++
+		}
+	}
+	return n
 }
 
 func (s *opStorage) TerminateSession(context.Context, string, string) error { return nil }
@@ -268,8 +361,15 @@ func (s *opStorage) userinfo(info *oidc.UserInfo, subject string, scopes []strin
 	if slices.Contains(scopes, "email") {
 		info.Email, info.EmailVerified = u.Email, true
 	}
-	if slices.Contains(scopes, "groups") {
+	if slices.Contains(scopes, "groups") && u.GroupsOverage {
+		info.AppendClaims("_claim_names", map[string]any{"groups": "src1"})
+		info.AppendClaims("_claim_sources", map[string]any{"src1": map[string]any{
+			"endpoint": "https://graph.microsoft.com/v1.0/users/" + u.Subject + "/getMemberObjects"}})
+	} else if slices.Contains(scopes, "groups") {
 		info.AppendClaims("groups", slices.Clone(u.Groups))
+	}
+	if u.HostedDomain != "" {
+		info.AppendClaims("hd", u.HostedDomain)
 	}
 	return nil
 }
@@ -337,6 +437,22 @@ func (r *opRequest) GetState() string                   { return r.ar.State }
 func (r *opRequest) GetSubject() string                 { return r.subject }
 func (r *opRequest) Done() bool                         { return r.done }
 
+// opRefresh is what one refresh token grants: the sign-in it came from.
+type opRefresh struct {
+	subject, clientID string
+	scopes, audience  []string
+	amr               []string
+	authTime          time.Time
+}
+
+func (r *opRefresh) GetAMR() []string                 { return r.amr }
+func (r *opRefresh) GetAudience() []string            { return r.audience }
+func (r *opRefresh) GetAuthTime() time.Time           { return r.authTime }
+func (r *opRefresh) GetClientID() string              { return r.clientID }
+func (r *opRefresh) GetScopes() []string              { return r.scopes }
+func (r *opRefresh) GetSubject() string               { return r.subject }
+func (r *opRefresh) SetCurrentScopes(scopes []string) { r.scopes = scopes }
+
 // opClient is the Cairn server as the provider knows it: a confidential
 // web client with exact redirect URIs.
 type opClient struct {
@@ -354,8 +470,10 @@ func (c *opClient) AuthMethod() oidc.AuthMethod { return oidc.AuthMethodBasic }
 func (c *opClient) ResponseTypes() []oidc.ResponseType {
 	return []oidc.ResponseType{oidc.ResponseTypeCode}
 }
-func (c *opClient) GrantTypes() []oidc.GrantType { return []oidc.GrantType{oidc.GrantTypeCode} }
-func (c *opClient) LoginURL(id string) string    { return "/login?authRequestID=" + id }
+func (c *opClient) GrantTypes() []oidc.GrantType {
+	return []oidc.GrantType{oidc.GrantTypeCode, oidc.GrantTypeRefreshToken}
+}
+func (c *opClient) LoginURL(id string) string { return "/login?authRequestID=" + id }
 func (c *opClient) AccessTokenType() op.AccessTokenType {
 	return op.AccessTokenTypeBearer
 }

@@ -77,6 +77,10 @@ func Parse(name, text string) (*File, error) {
 			errs = append(errs, errors.New("[oidc] needs [server] url = \"https://…\": the address browsers reach this server at "+
 				"(the identity provider sends people back to URL/sso/callback)"))
 		}
+		if f.OIDC.CheckRefresh && f.Keys == nil && f.OIDC.RefreshKeyFile == "" {
+			errs = append(errs, errors.New("[oidc] check_refresh keeps the provider's refresh tokens sealed: "+
+				"configure [keys] kek_file, or set [oidc] refresh_key_file (a key file made at the first start)"))
+		}
 	}
 	if f.Keys != nil && f.Keys.KEKFile == "" {
 		errs = append(errs, errors.New("[keys] kek_file is missing"))

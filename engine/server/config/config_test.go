@@ -47,6 +47,9 @@ username_claim = "preferred_username"
 groups_claim = "groups"
 allowed_groups = ["backup-users"]
 admin_groups = ["backup-admins"]
+check_refresh = true
+sync_interval = "1h"
+max_deactivate_fraction = 0.1
 
 [keys]
 kek_file = "/etc/cairn/kek"
@@ -59,7 +62,8 @@ kek_file = "/etc/cairn/kek"
 		f.LDAP.SyncInterval.Duration != 30*time.Minute || f.LDAP.MaxDeactivateFraction != 0.05 {
 		t.Errorf("ldap = %+v", f.LDAP)
 	}
-	if f.OIDC.ClientSecret != "client-secret" || f.OIDC.Label != "Example University" {
+	if f.OIDC.ClientSecret != "client-secret" || f.OIDC.Label != "Example University" || !f.OIDC.CheckRefresh ||
+		f.OIDC.SyncInterval.Duration != time.Hour || f.OIDC.Scopes[len(f.OIDC.Scopes)-1] != "offline_access" {
 		t.Errorf("oidc = %+v", f.OIDC)
 	}
 	if f.Keys.KEKFile != "/etc/cairn/kek" {
@@ -77,6 +81,10 @@ func TestMistakesAreNamed(t *testing.T) {
 		"no server url":   {"[oidc]\nissuer = \"https://login.example.org\"\nclient_id = \"c\"\n", "[server] url"},
 		"not toml":        {"[ldap\n", "cairn.toml"},
 		"empty kek":       {"[keys]\n", "kek_file"},
+		"refresh unsealed": {"[server]\nurl = \"https://b.example.org\"\n[oidc]\nissuer = \"https://login.example.org\"\n" +
+			"client_id = \"c\"\ncheck_refresh = true\n", "refresh_key_file"},
+		"check too often": {"[server]\nurl = \"https://b.example.org\"\n[oidc]\nissuer = \"https://login.example.org\"\n" +
+			"client_id = \"c\"\nsync_interval = \"10s\"\n", "sync_interval"},
 	} {
 		_, err := config.Parse("cairn.toml", tc.text)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

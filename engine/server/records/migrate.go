@@ -167,6 +167,43 @@ var migrations = [][]string{
 			updated   BIGINT NOT NULL
 		)`,
 	},
+	// 8: what the single sign-on broker keeps between requests
+	// (records/ssostore.go), shared by the nodes: sso_entries holds each
+	// entry (its key and index are hashes or user codes, never a secret);
+	// sso_kinds holds one row per kind, locked while a Put counts against
+	// its limits. Kinds are the broker's words, not a fixed list.
+	{
+		`CREATE TABLE sso_entries (
+			kind    TEXT   NOT NULL,
+			key     TEXT   NOT NULL,
+			idx     TEXT   NOT NULL DEFAULT '',
+			addr    TEXT   NOT NULL,
+			expires BIGINT NOT NULL,
+			data    BLOB   NOT NULL,
+			PRIMARY KEY (kind, key)
+		)`,
+		`CREATE UNIQUE INDEX sso_entries_idx ON sso_entries(kind, idx) WHERE idx <> ''`,
+		`CREATE INDEX sso_entries_addr ON sso_entries(kind, addr, expires)`,
+		`CREATE INDEX sso_entries_expires ON sso_entries(expires)`,
+		`CREATE TABLE sso_kinds (
+			kind TEXT   PRIMARY KEY,
+			used BIGINT NOT NULL
+		)`,
+	},
+	// 9: single sign-on refresh tokens (records/oidc_tokens.go), for the
+	// periodic check that cuts off people who left the organisation's
+	// identity provider: per account (by its issuer and subject, as
+	// users.external_id) the provider's refresh token sealed under the
+	// server's key (never in clear), when it was stored, and when a node
+	// last checked it (nodes take turns by comparing and setting it).
+	{
+		`CREATE TABLE oidc_refresh (
+			external_id TEXT   PRIMARY KEY,
+			sealed      TEXT   NOT NULL,
+			updated     BIGINT NOT NULL,
+			checked     BIGINT NOT NULL
+		)`,
+	},
 }
 
 // SchemaVersion is the schema this code writes.

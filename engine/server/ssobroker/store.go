@@ -15,6 +15,10 @@ const (
 	KindLogin  Kind = "login"  // a browser on its way to the identity provider
 	KindGrant  Kind = "grant"  // a one-time grant a loopback client trades for a token
 	KindDevice Kind = "device" // a device code, pending or approved
+	// KindSession is an account's session of the replace-device wizard:
+	// it lists the account's computers and is traded once for the token
+	// of the one this computer replaces (replace.go).
+	KindSession Kind = "session"
 )
 
 // Entry is one thing the broker keeps between requests. Data is the
@@ -51,9 +55,18 @@ var (
 )
 
 // Store keeps the broker's entries until they expire. Expired entries are
-// as good as gone: no method returns one. Implementations are safe for
-// concurrent use, and each method is atomic (on several server nodes, one
-// transaction), so an entry taken once cannot be taken twice.
+// as good as gone: no method returns one, none counts against a Limit or
+// holds its key or index, and a store sweeps them out so they cannot pile
+// up. Implementations are safe for concurrent use, and each method is
+// atomic (on several server nodes, one transaction), so an entry taken once
+// cannot be taken twice and Puts at once cannot pass a Limit. Kinds are not
+// a fixed list: a store keeps whatever kinds the broker names.
+//
+// Two implement it: MemStore, in memory, for tests and a broker of its own;
+// and the server's records (records.SSOStore, in its SQLite or PostgreSQL
+// database), which every server uses (records.SSOStoreFor), so that a
+// sign-in begun on one node of a server ends on any other. The conformance
+// suite both pass is engine/server/records/ssostore_test.go.
 type Store interface {
 	// Put keeps e, unless that would pass lim (ErrFull) or its key or
 	// index is taken (ErrExists).
@@ -63,11 +76,15 @@ type Store interface {
 	// Find returns the entry with that index, leaving it in place.
 	Find(ctx context.Context, kind Kind, index string) (Entry, error)
 	// Update runs fn on the entry, atomically; when fn returns false the
-	// entry is deleted. fn must not call the store.
+	// entry is deleted. fn may change Data and Expires (Kind, Key, Index
+	// and Addr stay). fn must not call the store, and may run more than
+	// once (a database retries a transaction it aborted to break a
+	// deadlock), so it sets what it reports rather than adding to it.
 	Update(ctx context.Context, kind Kind, key string, fn func(*Entry) (keep bool)) error
 }
 
-// MemStore is a Store in memory, for a server of one node.
+// MemStore is a Store in memory, for tests and a broker of one process;
+// servers keep theirs in their records.
 type MemStore struct {
 	now       func() time.Time
 	mu        sync.Mutex
@@ -94,14 +111,17 @@ func (s *MemStore) Put(_ context.Context, e Entry, lim Limit) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	if now.Sub(s.lastPrune) >= pruneEvery || lim.Total > 0 && len(s.entries[e.Kind]) >= lim.Total {
-		s.prune(now)
+	if now.Sub(s.lastPrune) >= pruneEvery || lim.Total > 0 && len(s.entries[e.Kind]) >= lim.Total ||
+		lim.PerAddr > 0 && s.perAddr[e.Kind][e.Addr] >= lim.PerAddr {
+		s.prune(now) // what looks full may be full of expired entries
 	}
-	if _, ok := s.entries[e.Kind][e.Key]; ok {
+	if _, ok := s.live(e.Kind, e.Key); ok {
 		return ErrExists
 	}
-	if _, ok := s.index[e.Kind][e.Index]; ok && e.Index != "" {
-		return ErrExists
+	if key, ok := s.index[e.Kind][e.Index]; ok && e.Index != "" {
+		if _, ok := s.live(e.Kind, key); ok {
+			return ErrExists
+		}
 	}
 	if lim.Total > 0 && len(s.entries[e.Kind]) >= lim.Total ||
 		lim.PerAddr > 0 && s.perAddr[e.Kind][e.Addr] >= lim.PerAddr {
