@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path"
 	"slices"
 	"strings"
@@ -41,21 +42,42 @@ const (
 // and lists the account's devices that can be replaced (not retired). The
 // fingerprint returned is the certificate trusted; pass it as
 // s.Fingerprint to AdoptServerDevice so the person is not asked twice.
+//
+// With s.SSO the person signs in through the organisation (in the browser,
+// or by a code on another device), once: the server's session is kept in
+// memory for AdoptServerDevice with the same URL and device name, for 10
+// minutes (sso_replace.go).
 func (d *Device) AccountDevices(ctx context.Context, s ServerSignIn) ([]remote.Device, string, error) {
 	fp, err := d.trust(ctx, s)
 	if err != nil {
 		return nil, "", err
 	}
-	pw, err := s.Password()
+	var all []remote.Device
+	if s.SSO {
+		if s.Device == "" {
+			s.Device, _ = os.Hostname() // as addServer names it
+		}
+		all, err = d.ssoAccountDevices(ctx, s, fp)
+	} else {
+		all, err = d.passwordAccountDevices(ctx, s, fp)
+	}
 	if err != nil {
 		return nil, "", err
 	}
-	all, err := remote.AccountDevices(ctx, s.URL, fp, s.User, string(pw))
-	if err != nil {
-		return nil, "", fmt.Errorf("sign in to %s as %s: %w", s.URL, s.User, err)
-	}
 	active := slices.DeleteFunc(all, func(x remote.Device) bool { return x.Retired != 0 })
 	return active, fp, nil
+}
+
+func (d *Device) passwordAccountDevices(ctx context.Context, s ServerSignIn, fp string) ([]remote.Device, error) {
+	pw, err := s.Password()
+	if err != nil {
+		return nil, err
+	}
+	all, err := remote.AccountDevices(ctx, s.URL, fp, s.User, string(pw))
+	if err != nil {
+		return nil, fmt.Errorf("sign in to %s as %s: %w", s.URL, s.User, err)
+	}
+	return all, nil
 }
 
 // AdoptServerDevice takes over one of the account's devices (deviceID) and
@@ -64,12 +86,21 @@ func (d *Device) AccountDevices(ctx context.Context, s ServerSignIn) ([]remote.D
 // or, when that does not open it, with what archivePassword returns (the
 // old computer's archive password or kept key; it is not called for an
 // archive the account password protects), read into the index, and the
-// wizard begins (Replacing).
+// wizard begins (Replacing). With s.SSO it uses the sign-in AccountDevices
+// kept, so the person does not sign in again (no account password then:
+// the organisation's key or the archive password opens the archive).
 func (d *Device) AdoptServerDevice(ctx context.Context, s ServerSignIn, deviceID string, archivePassword PasswordFunc, kdf crypt.KDFParams) (AddResult, error) {
 	if d.conf().Replace != nil {
 		return AddResult{}, errors.New("this computer is already taking over another one: finish that first")
 	}
-	return d.addServer(ctx, s, deviceID, archivePassword, kdf)
+	if s.SSO && s.Device == "" {
+		s.Device, _ = os.Hostname()
+	}
+	res, err := d.addServer(ctx, s, deviceID, archivePassword, kdf)
+	if err == nil && s.SSO {
+		d.forgetReplace(s.URL)
+	}
+	return res, err
 }
 
 // AskError is what AdoptServerDevice returns when its password function

@@ -33,18 +33,18 @@ func ssoKeyMode(s ServerSignIn, m KeyMode) (KeyMode, error) {
 // ssoAccount signs this computer in through the organisation's single
 // sign-on: in the browser (RFC 8252) when one opens, else by a code the
 // person types on another device (RFC 8628). Replacing a computer (adopt)
-// needs the browser: the device flow cannot take a device over.
+// uses the sign-in AccountDevices kept (sso_replace.go).
 func (d *Device) ssoAccount(ctx context.Context, s ServerSignIn, fp, adopt string) (remote.Account, error) {
+	if adopt != "" {
+		return d.ssoAdopt(ctx, s, fp, adopt)
+	}
 	if s.OpenBrowser != nil {
 		acct, opened, err := d.ssoBrowser(ctx, s, fp, adopt)
 		if opened || s.ShowDeviceCode == nil {
 			return acct, err
 		}
 	}
-	switch {
-	case adopt != "":
-		return remote.Account{}, errors.New("replacing a computer through your organisation's sign-in needs a web browser on this computer")
-	case s.ShowDeviceCode == nil:
+	if s.ShowDeviceCode == nil {
 		return remote.Account{}, errors.New("no web browser can be opened here and there is no way to show a sign-in code")
 	}
 	return remote.SignInDevice(ctx, s.URL, remote.DeviceOptions{Fingerprint: fp, Device: s.Device, OS: d.goos,

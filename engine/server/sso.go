@@ -112,6 +112,26 @@ func (a ssoAccounts) IssueToken(ctx context.Context, acct ssobroker.AccountRef, 
 	return ssobroker.TokenAnswer{Token: out.Token, DeviceID: out.DeviceID, ServerTime: out.ServerTime}, nil
 }
 
+// Devices lists the account's devices for the replace-device wizard's
+// sign-in, as POST /api/v1/signin/devices does after a password.
+func (a ssoAccounts) Devices(ctx context.Context, acct ssobroker.AccountRef) ([]ssobroker.DeviceInfo, error) {
+	u, err := a.s.ssoUser(ctx, acct)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := a.s.rec.Devices(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ssobroker.DeviceInfo, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, ssobroker.DeviceInfo{ID: d.ID, Name: d.Name, OS: d.OS, Created: unixNS(d.Created),
+			LastSeen: unixNS(d.LastSeen), LastUpload: unixNS(d.LastUpload), Bytes: d.Bytes, Objects: d.Objects,
+			Retired: unixNS(d.Retired)})
+	}
+	return out, nil
+}
+
 // ssoUser is the account a grant names, still enabled.
 func (s *Server) ssoUser(ctx context.Context, acct ssobroker.AccountRef) (records.User, error) {
 	u, err := s.rec.User(ctx, acct.Name)

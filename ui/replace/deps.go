@@ -2,6 +2,7 @@ package replace
 
 import (
 	"context"
+	"net/url"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -22,8 +23,13 @@ type Engine interface {
 	// Config gives the destination names in use, so the adopted archive
 	// gets a name of its own.
 	Config() config.Config
+	// ServerMethods asks a server how people sign in to it (a password,
+	// the organisation's single sign-on), with the fingerprint trusted.
+	ServerMethods(ctx context.Context, s device.ServerSignIn) (remote.Methods, string, error)
 	// AccountDevices signs in to a server and lists the computers that can
-	// be replaced, with the certificate fingerprint trusted.
+	// be replaced, with the certificate fingerprint trusted. With s.SSO
+	// the person signs in in the browser (or by a code on another device),
+	// and AdoptServerDevice uses that sign-in: nothing is asked twice.
 	AccountDevices(ctx context.Context, s device.ServerSignIn) ([]remote.Device, string, error)
 	// AdoptServerDevice and AdoptFolder take over the old computer's
 	// archive; the wizard begins.
@@ -59,6 +65,10 @@ type Deps struct {
 	// computer's backup was taken over (nothing was changed). nil hides
 	// the Cancel button.
 	OnCancel func()
+	// OpenURL opens the system's web browser, for signing in with the
+	// organisation's account; nil means the app's OpenURL. Tests play the
+	// browser.
+	OpenURL func(*url.URL) error
 	// Now is the clock for "last backup 14:02"; nil means time.Now.
 	Now func() time.Time
 	// Do runs f on the UI thread; nil means fyne.Do. Tests give a queue
@@ -73,6 +83,13 @@ func (d Deps) do(f func()) {
 		return
 	}
 	fyne.Do(f)
+}
+
+func (d Deps) openURL(u *url.URL) error {
+	if d.OpenURL != nil {
+		return d.OpenURL(u)
+	}
+	return fyne.CurrentApp().OpenURL(u)
 }
 
 func (d Deps) now() time.Time {

@@ -2,6 +2,7 @@ package replace
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,6 +67,8 @@ type harness struct {
 	s        *Screen
 	finished int // OnFinished calls
 	left     int // OnCancel calls
+	// openURL plays the system's browser (nil: the test app's OpenURL).
+	openURL func(*url.URL) error
 }
 
 func newComputer(t *testing.T) *harness {
@@ -96,7 +99,7 @@ func (h *harness) openDevice() {
 func (h *harness) open() *Screen {
 	h.t.Helper()
 	h.s = New(h.w, Deps{Engine: h.eng, KDF: crypt.TestKDF, UserHome: h.home, Do: h.q.Do,
-		OnFinished: func() { h.finished++ }, OnCancel: func() { h.left++ }})
+		OnFinished: func() { h.finished++ }, OnCancel: func() { h.left++ }, OpenURL: h.openURL})
 	h.w.SetContent(h.s.Object())
 	h.s.Shown()
 	return h.s

@@ -11,13 +11,19 @@ import (
 
 	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/device"
+	"github.com/cairnbackup/cairn/engine/store/remote"
 	"github.com/cairnbackup/cairn/ui/words"
 )
 
 // problem says what went wrong and what to do, in words.
 func problem(err error) string {
-	if errors.Is(err, device.ErrNotTrusted) {
+	switch {
+	case errors.Is(err, device.ErrNotTrusted):
 		return lang.L("You did not trust the server's certificate, so nothing was changed. Ask your IT department for the server's fingerprint and type it in.")
+	case errors.Is(err, remote.ErrSessionOver):
+		return lang.L("The sign-in has expired: it lasts 10 minutes. Go back and sign in again.")
+	case errors.Is(err, remote.ErrReplaceNotOffered):
+		return lang.L("This server cannot replace a computer through your organisation's sign-in. Ask your IT department to update it, or sign in with a user name and password.")
 	}
 	return words.Error(err)
 }

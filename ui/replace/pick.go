@@ -77,6 +77,10 @@ func (s *Screen) showPickServer(acct *account) {
 	}
 	top := note(lang.L("These computers back up to {{.Server}} as {{.User}}. Choose the one this computer replaces.",
 		map[string]any{"Server": acct.host, "User": acct.sign.User}))
+	if acct.sso {
+		top.SetText(lang.L("These computers back up to {{.Server}} in your account. Choose the one this computer replaces.",
+			map[string]any{"Server": acct.host}))
+	}
 	bottom := p.bottom(lang.L("Archive password or key"),
 		lang.L("The old computer's archive password, or the key you kept (13 groups of letters and digits)"))
 	p.showAccountIntro()
@@ -88,6 +92,9 @@ func (s *Screen) showPickServer(acct *account) {
 // no field to type another secret in.
 func (p *pickPage) showAccountIntro() {
 	p.intro.SetText(lang.L("Your account password opens the old computer's backup if it was set up with the account-password option, as most are. If it has an archive password of its own, or a key you kept, Cairn asks for it next."))
+	if p.acct.sso {
+		p.intro.SetText(lang.L("If your organisation keeps the key of the old computer's backup, it opens without a password. If it has an archive password of its own, or a key you kept, Cairn asks for it next."))
+	}
 	p.intro.Show()
 	p.password.SetText("")
 	p.secret.Hide()
@@ -107,6 +114,10 @@ func (p *pickPage) forgetSecret() {
 func (p *pickPage) askSecret(oldName string, escrowed bool) {
 	text := lang.L("Your account password does not open the backup of {{.Name}}: it was protected with an archive password of its own or with a key Cairn showed once for you to keep. Type that password or key. {{.Name}} is signed out already: this computer takes its place once it is right.",
 		map[string]any{"Name": oldName})
+	if p.acct != nil && p.acct.sso {
+		text = lang.L("The backup of {{.Name}} is protected with an archive password of its own or with a key Cairn showed once for you to keep. Type that password or key. {{.Name}} is signed out already: this computer takes its place once it is right.",
+			map[string]any{"Name": oldName})
+	}
 	if escrowed {
 		text += " " + lang.L("If nobody knows it any more, your IT department can recover it: the old computer left its key with your organisation.")
 	}
@@ -226,6 +237,9 @@ func (p *pickPage) adopt() {
 		oldName = p.acct.devices[p.chosen].Name
 		sign, id, host, accountPw := p.acct.sign, p.acct.devices[p.chosen].ID, p.acct.host, p.acct.password
 		name = sign.Name
+		if sign.SSO {
+			p.s.ssoHooks(&sign) // should the sign-in have expired
+		}
 		work = func(ctx context.Context) (device.AddResult, error) {
 			sign.Password = func() ([]byte, error) { return accountPw, nil }
 			sign.ConfirmFingerprint = func(fp string) (bool, error) { return p.s.confirmFingerprint(ctx, host, fp) }

@@ -30,8 +30,9 @@ type wherePage struct {
 	fp      *widget.Entry
 	name    *widget.Entry // this computer's name at the server
 	folder  *widget.Entry
-	server  *widget.Form
+	server  *fyne.Container // the server's form, laid out for its ways of signing in
 	drive   *widget.Form
+	sso     signOn
 	problem *widget.Label
 	content fyne.CanvasObject
 
@@ -46,7 +47,8 @@ type wherePage struct {
 type account struct {
 	sign     device.ServerSignIn // Name, URL, User and the fingerprint trusted
 	host     string
-	password []byte
+	password []byte // nil with single sign-on
+	sso      bool   // signed in with the organisation's account
 	devices  []remote.Device
 }
 
@@ -60,15 +62,12 @@ func newWherePage(s *Screen) *wherePage {
 	p.address.SetPlaceHolder("https://backup.example.org:8443")
 	p.fp.SetPlaceHolder("12:ab:…")
 	p.folder.SetPlaceHolder(filepath.FromSlash("/media/you/drive/Cairn"))
-	p.server = widget.NewForm(
-		widget.NewFormItem(lang.L("Server address"), p.address),
-		widget.NewFormItem(lang.L("User name"), p.user),
-		widget.NewFormItem(lang.L("Password"), p.pass),
-		&widget.FormItem{Text: lang.L("Fingerprint"), Widget: p.fp,
-			HintText: lang.L("Optional: type it if your IT department gave you one")},
-		&widget.FormItem{Text: lang.L("This computer"), Widget: p.name,
-			HintText: lang.L("Its name on the server, so you can tell your computers apart")},
-	)
+	p.sso.button = widget.NewButton("", p.signInSSO)
+	p.sso.button.Importance = widget.HighImportance
+	p.server = container.NewStack()
+	p.layout()
+	p.address.OnChanged = func(string) { p.typed() }
+	p.fp.OnChanged = func(string) { p.typed() }
 	choose := widget.NewButton(lang.L("Choose…"), p.chooseFolder)
 	p.drive = widget.NewForm(&widget.FormItem{Text: lang.L("Folder"),
 		Widget:   container.NewBorder(nil, nil, nil, choose, p.folder),
@@ -89,6 +88,28 @@ func newWherePage(s *Screen) *wherePage {
 		note(lang.L("Cairn takes over the backup of the computer this one replaces: you get its files and settings back, and its history goes on here.")),
 		p.kind, p.server, p.drive, p.problem))
 	return p
+}
+
+// layout lays the server's form out for the ways the server offers: the
+// password fields, or the organisation's button (with the password fields
+// under it when the server takes passwords too).
+func (p *wherePage) layout() {
+	address := widget.NewFormItem(lang.L("Server address"), p.address)
+	user := widget.NewFormItem(lang.L("User name"), p.user)
+	password := widget.NewFormItem(lang.L("Password"), p.pass)
+	fingerprint := &widget.FormItem{Text: lang.L("Fingerprint"), Widget: p.fp,
+		HintText: lang.L("Optional: type it if your IT department gave you one")}
+	items := []*widget.FormItem{address, user, password, fingerprint}
+	if p.sso.offered() {
+		items = []*widget.FormItem{address, fingerprint, p.sso.item()}
+		if p.sso.methods.Password {
+			items = append(items, user, password)
+		}
+	}
+	items = append(items, &widget.FormItem{Text: lang.L("This computer"), Widget: p.name,
+		HintText: lang.L("Its name on the server, so you can tell your computers apart")})
+	p.server.Objects = []fyne.CanvasObject{widget.NewForm(items...)}
+	p.server.Refresh()
 }
 
 func (p *wherePage) show() {
@@ -115,9 +136,16 @@ func (p *wherePage) next() {
 		return
 	}
 	addr, host, ok := serverAddress(p.address.Text)
+	nothingTyped := strings.TrimSpace(p.user.Text) == "" && p.pass.Text == ""
 	switch {
 	case !ok:
 		p.refuse(p.address, lang.L("Type the server's address as your IT department gave it, like https://backup.example.org:8443."))
+		return
+	case !p.sso.known && nothingTyped:
+		p.askMethods(addr, host)
+		return
+	case p.sso.offered() && (nothingTyped || !p.sso.methods.Password):
+		p.signInSSO()
 		return
 	case strings.TrimSpace(p.user.Text) == "":
 		p.refuse(p.user, lang.L("Type your user name."))
@@ -138,13 +166,7 @@ func (p *wherePage) next() {
 	p.s.run(lang.L("Signing in to {{.Server}}…", map[string]any{"Server": host}), func(ctx context.Context) func() {
 		sign := acct.sign
 		sign.Password = func() ([]byte, error) { return acct.password, nil }
-		sign.ConfirmFingerprint = func(fp string) (bool, error) {
-			ok, err := p.s.confirmFingerprint(ctx, host, fp)
-			if ok && err == nil {
-				p.trust(addr, fp)
-			}
-			return ok, err
-		}
+		sign.ConfirmFingerprint = p.confirmer(ctx, addr, host)
 		devs, fp, err := eng.AccountDevices(ctx, sign)
 		return func() {
 			if err != nil {

@@ -45,7 +45,8 @@ type TokenAnswer struct {
 }
 
 // Accounts is what the broker asks of the server. Both methods are called
-// concurrently.
+// concurrently. Accounts that are also a DeviceLister serve the
+// replace-device wizard's sign-in too (replace.go).
 type Accounts interface {
 	// Allow says whether the identity the provider vouched for may use
 	// the service, and as which account (made at the first sign-in). An

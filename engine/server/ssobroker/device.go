@@ -21,7 +21,8 @@ type deviceAuth struct {
 	LastPoll int64         `json:"last_poll"` // Unix ns, 0 before the first poll
 	Status   string        `json:"status"`    // pending, approved, denied
 	Account  AccountRef    `json:"account"`
-	Reason   string        `json:"reason,omitempty"` // why denied: a code as reasonOf gives
+	Reason   string        `json:"reason,omitempty"`  // why denied: a code as reasonOf gives
+	Purpose  string        `json:"purpose,omitempty"` // "" or PurposeReplace (replace.go)
 }
 
 const (
@@ -70,21 +71,22 @@ func normalUserCode(typed string) string {
 }
 
 // deviceAuthorize starts the device flow: POST /api/v1/sso/device
-// {"device","os"}.
+// {"device","os"[,"purpose"]}.
 func (b *Broker) deviceAuthorize(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		Device string `json:"device"`
-		OS     string `json:"os"`
-	}
+	var req signinRequest
 	if err := readJSON(w, r, &req); err != nil {
 		b.fail(w, r, err)
 		return
 	}
-	if err := checkDevice(req.Device, req.OS); err != nil {
+	err := checkDevice(req.Device, req.OS)
+	if err == nil {
+		err = b.checkPurpose(req)
+	}
+	if err != nil {
 		b.fail(w, r, err)
 		return
 	}
-	code, userCode, err := b.putDeviceCode(r, req.Device, req.OS)
+	code, userCode, err := b.putDeviceCode(r, deviceAuth{Device: req.Device, OS: req.OS, Purpose: req.Purpose})
 	if err != nil {
 		b.fail(w, r, err)
 		return
@@ -97,8 +99,9 @@ func (b *Broker) deviceAuthorize(w http.ResponseWriter, r *http.Request) {
 
 // putDeviceCode keeps a new device code, drawing another user code in the
 // rare case one is taken.
-func (b *Broker) putDeviceCode(r *http.Request, device, osName string) (code, userCode string, err error) {
-	data, _ := json.Marshal(deviceAuth{Device: device, OS: osName, Interval: b.o.PollInterval, Status: statusPending})
+func (b *Broker) putDeviceCode(r *http.Request, d deviceAuth) (code, userCode string, err error) {
+	d.Interval, d.Status = b.o.PollInterval, statusPending
+	data, _ := json.Marshal(d)
 	for range 5 {
 		code, userCode = random(), newUserCode()
 		err = b.o.Store.Put(r.Context(), Entry{Kind: KindDevice, Key: hash(code), Index: userCode,
@@ -196,11 +199,17 @@ func (b *Broker) confirmPage(w http.ResponseWriter, r *http.Request, typed strin
 		csrf = random()
 	}
 	b.setCookie(w, formCookie, csrf, "/sso/device", http.SameSiteStrictMode, int(LoginTTL.Seconds()))
+	lines := []string{fmt.Sprintf("Sign in the computer ‘%s’ (%s) to Cairn?", d.Device, osLabel(d.OS)),
+		"Continue only if you started this on that computer yourself: it will back up into your account, " +
+			"and whoever uses it can restore your backups."}
+	if d.Purpose == PurposeReplace {
+		lines = []string{fmt.Sprintf("Let the computer ‘%s’ (%s) list the computers of your Cairn account, "+
+			"to take the place of one of them?", d.Device, osLabel(d.OS)),
+			"Continue only if you started this on that computer yourself: it will take over the backup of " +
+				"the computer you choose there, and whoever uses it can restore your backups."}
+	}
 	b.pages.show(w, http.StatusOK, page{Title: "Sign in a computer to Cairn", Form: "confirm",
-		UserCode: showUserCode(e.Index), CSRF: csrf, Lines: []string{
-			fmt.Sprintf("Sign in the computer ‘%s’ (%s) to Cairn?", d.Device, osLabel(d.OS)),
-			"Continue only if you started this on that computer yourself: it will back up into your account, " +
-				"and whoever uses it can restore your backups."}})
+		UserCode: showUserCode(e.Index), CSRF: csrf, Lines: lines})
 }
 
 func osLabel(osName string) string {
@@ -280,7 +289,11 @@ func (b *Broker) finishDevice(w http.ResponseWriter, r *http.Request, l login, a
 			Lines: []string{"The computer's code expired or was answered before the sign-in finished. Start again on the computer."}})
 		return
 	}
-	b.pages.show(w, http.StatusOK, page{Title: "The computer is signed in",
-		Lines: []string{fmt.Sprintf("The computer ‘%s’ (%s) is signed in to Cairn as %s. You can close this page.",
-			d.Device, osLabel(d.OS), acct.Name)}})
+	line := fmt.Sprintf("The computer ‘%s’ (%s) is signed in to Cairn as %s. You can close this page.",
+		d.Device, osLabel(d.OS), acct.Name)
+	if d.Purpose == PurposeReplace {
+		line = fmt.Sprintf("You are signed in as %s: the computer ‘%s’ (%s) now lists your computers, "+
+			"for you to choose the one it replaces. You can close this page.", acct.Name, d.Device, osLabel(d.OS))
+	}
+	b.pages.show(w, http.StatusOK, page{Title: "The computer is signed in", Lines: []string{line}})
 }

@@ -14,6 +14,12 @@
 //     computer asks, signs in, and the client's polling picks up the token;
 //   - the server's own web pages (StartWeb), which share the callback.
 //
+// The replace-device wizard signs in by either flow with the purpose
+// "replace" (replace.go): the grant or the approved code then answers the
+// account's devices and a short-lived session instead of a token, and the
+// session is traded once for the token of the device the computer adopts,
+// so nothing is registered before the person has chosen.
+//
 // The broker decides nothing about accounts: Accounts (the server) says
 // whether an identity may use the service and issues device tokens. What it
 // keeps between requests lives in a Store (in memory here; the server can

@@ -12,14 +12,18 @@ import (
 )
 
 // signinRequest is POST /api/v1/signin/sso: a loopback grant with its
-// verifier, or a device code being polled.
+// verifier, a device code being polled, or a replace session (replace.go).
+// Purpose "replace" asks a grant or a device code for a session instead
+// of a token.
 type signinRequest struct {
 	Code         string `json:"code"`
 	CodeVerifier string `json:"code_verifier"`
 	DeviceCode   string `json:"device_code"`
+	Session      string `json:"session"`
 	Device       string `json:"device"`
 	OS           string `json:"os"`
 	Adopt        string `json:"adopt"`
+	Purpose      string `json:"purpose"`
 }
 
 // The refusals of POST /api/v1/signin/sso. The codes are RFC 6749's and
@@ -46,13 +50,20 @@ func (b *Broker) signin(w http.ResponseWriter, r *http.Request) {
 		b.fail(w, r, err)
 		return
 	}
+	only := func(x, y, z string) bool { return x != "" && y == "" && z == "" }
 	switch {
-	case req.Code != "" && req.DeviceCode == "":
-		b.signinGrant(w, r, req)
-	case req.DeviceCode != "" && req.Code == "":
-		b.signinDevice(w, r, req)
+	case only(req.Session, req.Code, req.DeviceCode):
+		b.signinSession(w, r, req)
+	case !only(req.Code, req.DeviceCode, req.Session) && !only(req.DeviceCode, req.Code, req.Session):
+		b.fail(w, r, badRequest("send either a code and its code_verifier, a device_code, or a session"))
 	default:
-		b.fail(w, r, badRequest("send either a code and its code_verifier, or a device_code"))
+		if err := b.checkPurpose(req); err != nil {
+			b.fail(w, r, err)
+		} else if req.Code != "" {
+			b.signinGrant(w, r, req)
+		} else {
+			b.signinDevice(w, r, req)
+		}
 	}
 }
 
@@ -77,6 +88,10 @@ func (b *Broker) signinGrant(w http.ResponseWriter, r *http.Request, req signinR
 		subtle.ConstantTimeCompare([]byte(oauth2.S256ChallengeFromVerifier(req.CodeVerifier)), []byte(g.Challenge)) != 1 {
 		b.o.Log.WarnContext(r.Context(), "single sign-on: a grant with the wrong verifier", "addr", b.o.ClientAddr(r))
 		b.fail(w, r, errWrongVerifier)
+		return
+	}
+	if req.Purpose == PurposeReplace {
+		b.openSession(w, r, g.Account, DeviceRequest{Device: req.Device, OS: req.OS})
 		return
 	}
 	b.issue(w, r, g.Account, DeviceRequest{Device: req.Device, OS: req.OS, Adopt: req.Adopt})
@@ -106,6 +121,8 @@ func (b *Broker) signinDevice(w http.ResponseWriter, r *http.Request, req signin
 		b.fail(w, r, outcome, "reason", d.Reason)
 	case outcome != nil:
 		b.fail(w, r, outcome)
+	case d.Purpose == PurposeReplace:
+		b.openSession(w, r, d.Account, DeviceRequest{Device: d.Device, OS: d.OS})
 	default:
 		b.issue(w, r, d.Account, DeviceRequest{Device: d.Device, OS: d.OS})
 	}
@@ -120,6 +137,8 @@ func (b *Broker) poll(d *deviceAuth, req signinRequest) error {
 	switch {
 	case req.Device != "" && req.Device != d.Device || req.OS != "" && req.OS != d.OS || req.Adopt != "":
 		return errOtherDevice
+	case req.Purpose != d.Purpose:
+		return errOtherPurpose
 	// A quarter of the interval is slack for networks and timers: a client
 	// that waits the interval is never told to slow down.
 	case last != 0 && now.Sub(time.Unix(0, last)) < d.Interval-d.Interval/4:

@@ -37,6 +37,7 @@ type accounts struct {
 	mu       sync.Mutex
 	disabled map[string]bool
 	issued   []issued
+	listed   int
 }
 
 type issued struct {
@@ -57,9 +58,29 @@ func (a *accounts) Allow(_ context.Context, who oidcrp.Identity) (ssobroker.Acco
 func (a *accounts) IssueToken(_ context.Context, acct ssobroker.AccountRef, dev ssobroker.DeviceRequest) (ssobroker.TokenAnswer, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if dev.Adopt == "gone" {
+		return ssobroker.TokenAnswer{}, &ssobroker.APIError{Status: http.StatusNotFound, Code: "not_found",
+			Message: "no such device"}
+	}
 	a.issued = append(a.issued, issued{acct, dev})
 	return ssobroker.TokenAnswer{Token: fmt.Sprintf("token-%d-of-%s", len(a.issued), acct.ID),
 		DeviceID: "0123456789abcdef0123456789abcdef", ServerTime: 1}, nil
+}
+
+// Devices lists two computers of every account (the replace-device
+// wizard's sign-in), and counts the lists.
+func (a *accounts) Devices(_ context.Context, acct ssobroker.AccountRef) ([]ssobroker.DeviceInfo, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.listed++
+	return []ssobroker.DeviceInfo{{ID: "11111111111111111111111111111111", Name: acct.Name + "-old-laptop", OS: "linux", Bytes: 7},
+		{ID: "22222222222222222222222222222222", Name: acct.Name + "-desktop", OS: "windows", Retired: 5}}, nil
+}
+
+func (a *accounts) Listed() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.listed
 }
 
 func (a *accounts) Issued() []issued {

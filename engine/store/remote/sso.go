@@ -54,22 +54,36 @@ const loopbackWait = 11 * time.Minute
 // and only this process, which holds the PKCE verifier, can trade it for
 // the device's token.
 func SignInSSO(ctx context.Context, serverURL string, o SSOOptions) (Account, error) {
+	var acct Account
+	err := browserSignIn(ctx, serverURL, o, "", func(c *client, q url.Values, verifier string) (err error) {
+		acct, err = c.tradeGrant(ctx, q, verifier, o)
+		return err
+	})
+	return acct, err
+}
+
+// browserSignIn runs the loopback flow up to the grant and has trade
+// trade it; the browser's last page says trade's outcome, in success's
+// words when it succeeded ("": the computer is signed in).
+func browserSignIn(ctx context.Context, serverURL string, o SSOOptions, success string,
+	trade func(c *client, q url.Values, verifier string) error) error {
 	c, err := newClient(serverURL, o.Fingerprint, "")
 	if err != nil {
-		return Account{}, err
+		return err
 	}
 	// The server is reached first, through the pinned certificate: a
 	// wrong one or no server fails now, not after the person signed in.
 	resp, err := c.do(ctx, http.MethodGet, c.url("healthz"), nil, 0, nil)
 	if err != nil {
-		return Account{}, err
+		return err
 	}
 	resp.Body.Close()
 	lb, err := listenLoopback()
 	if err != nil {
-		return Account{}, err
+		return err
 	}
 	defer lb.close()
+	lb.success = success
 	verifier := oauth2.GenerateVerifier()
 	address := c.url("sso", "start") + "?" + url.Values{"redirect_uri": {lb.redirect},
 		"code_challenge": {oauth2.S256ChallengeFromVerifier(verifier)}, "code_challenge_method": {"S256"},
@@ -82,11 +96,11 @@ func SignInSSO(ctx context.Context, serverURL string, o SSOOptions) (Account, er
 	}
 	ans, err := lb.wait(ctx)
 	if err != nil {
-		return Account{}, err
+		return err
 	}
-	acct, err := c.tradeGrant(ctx, ans.Values, verifier, o)
+	err = trade(c, ans.Values, verifier)
 	ans.reply <- err
-	return acct, err
+	return err
 }
 
 // tradeGrant trades what came back to the loopback listener for a token.
@@ -129,6 +143,7 @@ type ssoLoopback struct {
 	redirect string
 	state    string
 	got      chan ssoCallback
+	success  string // the last page's words ("": signed in)
 }
 
 func listenLoopback() (*ssoLoopback, error) {
@@ -176,6 +191,10 @@ func (lb *ssoLoopback) serve(w http.ResponseWriter, r *http.Request) {
 	case err := <-cb.reply:
 		if err != nil {
 			showLoopbackPage(w, http.StatusForbidden, "The sign-in did not succeed: "+printable.Message(err.Error()))
+			return
+		}
+		if lb.success != "" {
+			showLoopbackPage(w, http.StatusOK, lb.success)
 			return
 		}
 		showLoopbackPage(w, http.StatusOK, "This computer is signed in to Cairn. You can close this window.")
