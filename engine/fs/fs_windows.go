@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"syscall"
 
@@ -16,20 +15,29 @@ import (
 	"github.com/cairnbackup/cairn/engine/selection"
 )
 
-// On Windows Cairn's paths are "/C:/Users/ana/…". Entries are described
-// through their paths, plus one handle opened for attributes only that
-// gives the file index, volume and change time change detection compares
-// (winid.go), and a reparse point's tag. Reparse points are never
-// followed; windowsEntry decides from their tag what each is. Files are
-// opened for reading sharing read, write and delete (openRead).
+// On Windows Cairn's paths are "/C:/Users/ana/…". A folder is listed
+// through one handle (listDir): each record gives an entry's attributes,
+// reparse tag, size, times and file ID, so Lstat after Names opens
+// nothing (windir.go). Entries described outside a listing (Stat, a
+// Lstat of a name not listed) go through their paths, plus one handle
+// opened for attributes only that gives the file ID, volume, change time
+// and link count (winid.go) and a reparse point's tag. Reparse points are
+// never followed; windowsEntry decides from their tag what each is. Files
+// are opened for reading sharing read, write and delete (openRead), and
+// Fstat gives their link count, so hard links are recorded as on Linux.
 
 // osPath turns "/C:/Users/ana" into `C:\Users\ana`, "/C:" into the
 // drive's root `C:\` and "/UNC/server/share/x" into `\\server\share\x`
 // (selection.OSPath, tested on every system).
 func osPath(p string) string { return selection.OSPath("windows", p) }
 
-// Dir is an open folder.
-type Dir struct{ path string }
+// Dir is an open folder. Not safe for concurrent use.
+type Dir struct {
+	path   string
+	root   bool        // opened by its path (OpenDir): the folder itself is followed if a link
+	class  winDirClass // the listing class that worked here or on the parent (winDirClasses)
+	listed *winListing // the last Names, which Lstat reads; dropped by any change made through d
+}
 
 // OpenDir opens the folder at an absolute path.
 func OpenDir(path string) (*Dir, error) {
@@ -40,27 +48,45 @@ func OpenDir(path string) (*Dir, error) {
 	if !st.IsDir() {
 		return nil, &os.PathError{Op: "open", Path: path, Err: syscall.ENOTDIR}
 	}
-	return &Dir{path: path}, nil
+	return &Dir{path: path, root: true}, nil
 }
 
 func (d *Dir) Path() string             { return d.path }
 func (d *Dir) Close() error             { return nil }
 func (d *Dir) child(name string) string { return osPath(join(d.path, name)) }
 
-// Names lists the folder's entries, sorted.
-func (d *Dir) Names() ([]string, error) {
-	f, err := os.Open(osPath(d.path))
-	if err != nil {
-		return nil, err
+// changed is child for the methods that change the folder: the listing
+// Lstat reads is dropped. Only a listing is written: restore changes its
+// root folder from several goroutines, never listing it.
+func (d *Dir) changed(name string) string {
+	if d.listed != nil {
+		d.listed = nil
 	}
-	defer f.Close()
-	names, err := f.Readdirnames(-1)
-	slices.Sort(names)
-	return names, err
+	return d.child(name)
 }
 
-// Lstat describes an entry without following a link.
-func (d *Dir) Lstat(name string) (Info, error) { return lstat(d.child(name)) }
+// Names lists the folder's entries, sorted, from one read of the folder
+// (listDir) that Lstat then describes them from.
+func (d *Dir) Names() ([]string, error) {
+	l, class, err := listDir(osPath(d.path), d.root, d.class)
+	if err != nil {
+		d.listed = nil
+		return nil, err
+	}
+	d.class, d.listed = class, l
+	return l.names(), nil
+}
+
+// Lstat describes an entry without following a link: after Names, the
+// first time, as it was listed (no open); else through its path.
+func (d *Dir) Lstat(name string) (Info, error) {
+	if d.listed != nil {
+		if i, ok := d.listed.lstat(name); ok {
+			return i, nil
+		}
+	}
+	return lstat(d.child(name))
+}
 
 // OpenDir opens a sub-folder, refusing links.
 func (d *Dir) OpenDir(name string) (*Dir, error) {
@@ -71,7 +97,7 @@ func (d *Dir) OpenDir(name string) (*Dir, error) {
 	if !st.IsDir() || st.Mode()&os.ModeSymlink != 0 {
 		return nil, &os.PathError{Op: "open", Path: join(d.path, name), Err: syscall.ENOTDIR}
 	}
-	return &Dir{path: join(d.path, name)}, nil
+	return &Dir{path: join(d.path, name), class: d.class}, nil
 }
 
 // Open opens a regular file for reading.
@@ -81,28 +107,28 @@ func (d *Dir) Open(name string) (*os.File, error) { return openRead(d.child(name
 func (d *Dir) Readlink(name string) (string, error) { return os.Readlink(d.child(name)) }
 
 func (d *Dir) Mkdir(name string, mode uint32) error {
-	return os.Mkdir(d.child(name), os.FileMode(mode))
+	return os.Mkdir(d.changed(name), os.FileMode(mode))
 }
 
 func (d *Dir) Create(name string, mode uint32) (*os.File, error) {
-	return os.OpenFile(d.child(name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, os.FileMode(mode))
+	return os.OpenFile(d.changed(name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, os.FileMode(mode))
 }
 
 func (d *Dir) CreateTrunc(name string, perm uint32) (*os.File, error) {
-	return os.OpenFile(d.child(name), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, os.FileMode(perm))
+	return os.OpenFile(d.changed(name), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, os.FileMode(perm))
 }
 
 func (d *Dir) OpenWrite(name string) (*os.File, error) {
-	return os.OpenFile(d.child(name), os.O_WRONLY, 0)
+	return os.OpenFile(d.changed(name), os.O_WRONLY, 0)
 }
 
 func (d *Dir) Rename(oldName, newName string) error {
-	return os.Rename(d.child(oldName), d.child(newName))
+	return os.Rename(d.changed(oldName), d.changed(newName))
 }
-func (d *Dir) Remove(name string) error          { return os.Remove(d.child(name)) }
-func (d *Dir) Symlink(target, name string) error { return os.Symlink(target, d.child(name)) }
+func (d *Dir) Remove(name string) error          { return os.Remove(d.changed(name)) }
+func (d *Dir) Symlink(target, name string) error { return os.Symlink(target, d.changed(name)) }
 func (d *Dir) Link(src *Dir, srcName, name string) error {
-	return os.Link(src.child(srcName), d.child(name))
+	return os.Link(src.child(srcName), d.changed(name))
 }
 
 func (d *Dir) Mknod(name string, t engine.FileType, mode uint32, rdev uint64) error {
@@ -110,10 +136,10 @@ func (d *Dir) Mknod(name string, t engine.FileType, mode uint32, rdev uint64) er
 }
 
 func (d *Dir) Chmod(name string, mode uint32) error {
-	return os.Chmod(d.child(name), os.FileMode(mode&0o777))
+	return os.Chmod(d.changed(name), os.FileMode(mode&0o777))
 }
 func (d *Dir) Lchown(name string, uid, gid uint32) error { return nil }
-func (d *Dir) SetModTime(name string, mtime int64) error { return setTime(d.child(name), mtime) }
+func (d *Dir) SetModTime(name string, mtime int64) error { return setTime(d.changed(name), mtime) }
 
 func setTime(p string, mtime int64) error {
 	t := timeOf(mtime)

@@ -1,6 +1,7 @@
 package fs
 
 import (
+	"encoding/binary"
 	"fmt"
 	"os"
 	"unsafe"
@@ -70,7 +71,16 @@ func pathIDs(p string, follow bool) (winIDs, uint32, error) {
 	return ids, ti.ReparseTag, nil
 }
 
-// handleIDs reads the volume, file index and change time of an open file.
+// fileIDInfo is FILE_ID_INFO (winbase.h).
+type fileIDInfo struct {
+	VolumeSerialNumber uint64
+	FileID             [16]byte // FILE_ID_128, little-endian
+}
+
+// handleIDs reads the volume, file ID, change time and link count of an
+// open file. The 128-bit FILE_ID_INFO is asked first: the same ID the
+// folder listing gives (windir_windows.go), and the only unique one on
+// ReFS; where it is not answered, nFileIndexHigh/Low.
 func handleIDs(h windows.Handle) (winIDs, error) {
 	var fi windows.ByHandleFileInformation
 	if err := windows.GetFileInformationByHandle(h, &fi); err != nil {
@@ -81,6 +91,15 @@ func handleIDs(h windows.Handle) (winIDs, error) {
 		(*byte)(unsafe.Pointer(&bi)), uint32(unsafe.Sizeof(bi))); err != nil {
 		return winIDs{}, err
 	}
-	return winIDs{volume: fi.VolumeSerialNumber, indexHigh: fi.FileIndexHigh, indexLow: fi.FileIndexLow,
-		changeTime: bi.ChangeTime}, nil
+	ids := winIDs{volume: fi.VolumeSerialNumber, idLow: uint64(fi.FileIndexHigh)<<32 | uint64(fi.FileIndexLow),
+		changeTime: bi.ChangeTime, links: fi.NumberOfLinks}
+	var ii fileIDInfo
+	if err := windows.GetFileInformationByHandleEx(h, windows.FileIdInfo,
+		(*byte)(unsafe.Pointer(&ii)), uint32(unsafe.Sizeof(ii))); err == nil {
+		low, high := binary.LittleEndian.Uint64(ii.FileID[:8]), binary.LittleEndian.Uint64(ii.FileID[8:])
+		if low != 0 || high != 0 {
+			ids.idLow, ids.idHigh = low, high
+		}
+	}
+	return ids, nil
 }

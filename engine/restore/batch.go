@@ -3,6 +3,7 @@ package restore
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -187,7 +188,7 @@ func (b *batch) file(t target, v engine.Version) error {
 		}
 	}
 	if v.LinkID != 0 {
-		if first, ok := rn.links[v.LinkID]; ok {
+		if first, ok := rn.links[v.LinkID]; ok && first.sameContent(&v) {
 			rn.pending = append(rn.pending, pendingLink{first: first, root: b.root, t: t, v: v})
 			return nil
 		}
@@ -213,9 +214,19 @@ func (b *batch) file(t target, v engine.Version) error {
 func (b *batch) rememberLink(t target, v *engine.Version) {
 	if v.LinkID != 0 {
 		if _, ok := b.rn.links[v.LinkID]; !ok {
-			b.rn.links[v.LinkID] = linkTarget{root: b.root, t: t}
+			b.rn.links[v.LinkID] = linkTarget{root: b.root, t: t, size: v.Size, chunks: v.Chunks}
 		}
 	}
+}
+
+// sameContent says whether a path of a link group was recorded with the
+// content of the group's first path: only then is it linked to it, on
+// every system. Names of one file recorded apart (Windows lists a hard
+// link's size and times as of the last change made through that name, so
+// a change made through another name can go unseen) are each restored
+// with the content recorded for them, never one with the other's.
+func (l linkTarget) sameContent(v *engine.Version) bool {
+	return l.size == v.Size && slices.Equal(l.chunks, v.Chunks)
 }
 
 func (b *batch) symlink(t target, v engine.Version) error {

@@ -46,8 +46,10 @@ type run struct {
 }
 
 type linkTarget struct {
-	root *restoreRoot
-	t    target
+	root   *restoreRoot
+	t      target
+	size   int64 // the first path's recorded content (linkTarget.sameContent)
+	chunks []engine.ChunkID
 }
 
 type dirMeta struct {

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,30 +13,29 @@ import (
 
 // Battery is the state of the computer's batteries, taken together.
 type Battery struct {
-	// Present is false on a computer without a battery (a desktop), and
-	// wherever the battery cannot be read (every system but Linux for now).
+	// Present is false on a computer without a battery (a desktop, a Mac
+	// mini), and wherever the battery cannot be read or its charge is not
+	// known (Windows's 255 %): backups are then never held back for it.
 	Present bool
 	// Charging means the computer is on external power: charging, full, or
 	// held below full by a charge threshold. A backup does not drain it.
 	Charging bool
 	// Percent is the charge, 0–100; with several batteries, of them all,
-	// weighted by their capacity when they report it.
+	// weighted by their capacity when they report it (Linux).
 	Percent int
 }
 
-// ReadBattery reads the batteries from Linux sysfs under sysRoot ("" means
-// "/sys"): every power supply of type Battery in class/power_supply, except
-// the batteries of devices (a wireless mouse: scope "Device") and empty
-// battery bays. On other systems it returns a Battery that is not Present.
-func ReadBattery(sysRoot string) (Battery, error) {
-	if runtime.GOOS != "linux" {
-		return Battery{}, nil
-	}
-	if sysRoot == "" {
-		sysRoot = "/sys"
-	}
-	return readPowerSupply(filepath.Join(sysRoot, "class", "power_supply"))
-}
+// ReadBattery reads the computer's batteries:
+//   - Linux: sysfs under sysRoot ("" means "/sys"): every power supply of
+//     type Battery in class/power_supply, except the batteries of devices
+//     (a wireless mouse: scope "Device") and empty battery bays;
+//   - Windows: GetSystemPowerStatus (decodePowerStatus);
+//   - macOS: the output of `pmset -g batt` (parsePmset), which IOKit's
+//     power sources API would give only through cgo.
+//
+// sysRoot is used on Linux only. On other systems it returns a Battery
+// that is not Present.
+func ReadBattery(sysRoot string) (Battery, error) { return readBattery(sysRoot) }
 
 func readPowerSupply(dir string) (Battery, error) {
 	entries, err := os.ReadDir(dir)
