@@ -109,6 +109,9 @@ func init() {
 const memoryLimit = 64 << 20
 
 func main() {
+	if code, ok := startedFromExplorer(); ok {
+		os.Exit(code)
+	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}

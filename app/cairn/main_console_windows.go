@@ -10,17 +10,15 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// The command line (cairn.exe, a console program) double-clicked in
-// Explorer prints its help and waits for Enter (console.go) instead of
-// flashing a window closed. This is an init function so that main.go
-// stays as it is; it runs after main.go's, which fills the command list
-// the help prints (the go command initialises a package's files in the
-// order of their names, and "main.go" < "main_console_windows.go").
-func init() {
+// startedFromExplorer: the command line (cairn.exe, a console program)
+// double-clicked in Explorer prints its help and waits for Enter
+// (console.go) instead of flashing a window closed. main calls it before
+// anything else; ok is false when cairn.exe was started any other way.
+func startedFromExplorer() (code int, ok bool) {
 	if !startedAlone(runtime.GOOS, consoleProcesses(), os.Args[1:]) {
-		return
+		return 0, false
 	}
-	os.Exit(explainAndWait(os.Stdout, os.Stdin))
+	return explainAndWait(os.Stdout, os.Stdin), true
 }
 
 var procGetConsoleProcessList = windows.NewLazySystemDLL("kernel32.dll").NewProc("GetConsoleProcessList")

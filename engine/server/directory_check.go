@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"runtime"
 	"sync"
 	"time"
-	"weak"
 
 	"github.com/cairnbackup/cairn/engine/server/ldapdir"
 	"github.com/cairnbackup/cairn/engine/server/records"
@@ -159,24 +157,14 @@ func (s *Server) confirmPeople(people []ldapdir.Person, at time.Time) {
 }
 
 // serverChecks is what the leaver checks of one server keep in memory.
-// Options cannot carry it (they are the caller's), so it hangs off the
-// server by a weak key and goes when the server does.
 type serverChecks struct {
 	dir  directoryCheck
 	oidc *OIDCCheck // set by WithOIDCCheck; nil: no refresh check
 }
 
-var checksOf sync.Map // weak.Pointer[Server] → *serverChecks
-
-func (s *Server) checks() *serverChecks {
-	key := weak.Make(s)
-	if v, ok := checksOf.Load(key); ok {
-		return v.(*serverChecks)
-	}
-	v, loaded := checksOf.LoadOrStore(key, &serverChecks{dir: directoryCheck{
-		confirmed: map[string]time.Time{}, notBefore: map[string]time.Time{}, accounts: map[int64]accountSource{}}})
-	if !loaded {
-		runtime.AddCleanup(s, func(k weak.Pointer[Server]) { checksOf.Delete(k) }, key)
-	}
-	return v.(*serverChecks)
+func newServerChecks() *serverChecks {
+	return &serverChecks{dir: directoryCheck{
+		confirmed: map[string]time.Time{}, notBefore: map[string]time.Time{}, accounts: map[int64]accountSource{}}}
 }
+
+func (s *Server) checks() *serverChecks { return s.leavers }

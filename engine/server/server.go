@@ -223,6 +223,7 @@ type Server struct {
 	uploads uploadSlots   // each user's uploads in flight
 	dummy   string        // the hash checked for unknown users
 	nameKey []byte        // keys the hash that logs a name that is no account
+	leavers *serverChecks // what the leaver checks remember (directory_check.go)
 	handler http.Handler
 }
 
@@ -237,7 +238,8 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{o: o, rec: o.Vault.Records(), vault: o.Vault, log: o.Logger,
-		hashing: make(chan struct{}, o.MaxHashing), dummy: dummy, nameKey: make([]byte, 32)}
+		hashing: make(chan struct{}, o.MaxHashing), dummy: dummy, nameKey: make([]byte, 32),
+		leavers: newServerChecks()}
 	if _, err := rand.Read(s.nameKey); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}

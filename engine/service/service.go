@@ -113,7 +113,7 @@ type Options struct {
 	// Presence tells how long the person has been idle (default: the
 	// system's, throttle.DetectPresence).
 	Presence throttle.Presence
-	// Battery reads the battery (default: throttle.ReadBattery of /sys).
+	// Battery reads the battery (default: throttle.ReadBattery, the system's).
 	Battery func() (throttle.Battery, error)
 	// Alert shows a notification (nil: none); alerts are decided by
 	// engine/alerts so they never storm. AlertMemory is the file where

@@ -11,7 +11,8 @@
 //   - Presence reports how long the person has not touched the keyboard or
 //     mouse: X11 (MIT-SCREEN-SAVER) on Linux, GetLastInputInfo on Windows,
 //     IOKit's HIDIdleTime (through ioreg) on macOS.
-//   - ReadBattery reads the battery from Linux sysfs.
+//   - ReadBattery reads the battery: Linux sysfs, GetSystemPowerStatus on
+//     Windows, pmset on macOS.
 //   - Window is "back up only between 22:00 and 06:00 on weekdays".
 //   - Workers and Pacer turn a CPU share into a number of workers and a duty
 //     cycle for each.

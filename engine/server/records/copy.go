@@ -14,8 +14,9 @@ import (
 // CopyTables are the tables Copy copies, parents before children, each with
 // its key and whether the database numbers its rows (an identity column).
 // Not copied: web_sessions (browsers sign in again; what a session
-// opened lives in the old server's memory anyway) and signin_failures (a
-// quarter of an hour of rate limiting).
+// opened lives in the old server's memory anyway), signin_failures (a
+// quarter of an hour of rate limiting) and sso_entries/sso_kinds (sign-ins
+// in progress, ten minutes at most: the person starts again).
 var CopyTables = []struct {
 	Name, Key string
 	Numbered  bool
@@ -29,6 +30,7 @@ var CopyTables = []struct {
 	{"backup_alerts", "device_id, level", false},
 	{"settings", "key", false},
 	{"audit", "id", true},
+	{"oidc_refresh", "external_id", false}, // else leavers are checked only after their next sign-in
 }
 
 // CopyProgress is what Copy has done with one table so far.
