@@ -286,9 +286,9 @@ func (p *pass) metaVersion(pathname string, info fs.Info, prevRecorded int64, ta
 	if info.Type == engine.TypeCharDevice || info.Type == engine.TypeBlockDevice {
 		v.Rdev = info.Rdev
 	}
-	if info.Type == engine.TypeSymlink {
-		v.Size = int64(len(target))
-	}
+	// A symlink keeps the size the system gives it (the target's length on
+	// Unix, 0 on Windows): the next pass compares that size, so recording
+	// anything else would record the link again on every pass.
 	return v
 }
 
