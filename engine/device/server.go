@@ -77,6 +77,9 @@ func (d *Device) addServer(ctx context.Context, s ServerSignIn, adopt string, ar
 	if err != nil {
 		return res, err
 	}
+	if s.User == "" {
+		s.User = acct.User // the account single sign-on signed in to
+	}
 	dst := config.Destination{Name: s.Name, Type: "server", URL: strings.TrimSuffix(s.URL, "/"), User: s.User,
 		DeviceID: acct.DeviceID, DeviceName: s.Device, Fingerprint: fp, SSO: s.SSO}
 	if err := d.saveToken(dst.Name, acct.Token); err != nil {

@@ -51,7 +51,7 @@ func TestAddAServerBySingleSignOnBackUpAndRestore(t *testing.T) {
 	}
 	c := d.Config()
 	dst, _ := c.Destination("work")
-	if !dst.SSO || dst.User != "" || dst.KeyMode != string(KeyPassword) {
+	if !dst.SSO || dst.User != "ada" || dst.KeyMode != string(KeyPassword) {
 		t.Errorf("destination %+v", dst)
 	}
 	d.AddFiles(src)
@@ -74,6 +74,10 @@ func TestAddAServerBySingleSignOnBackUpAndRestore(t *testing.T) {
 	}
 	if err := <-approved; err != nil {
 		t.Fatal(err)
+	}
+	c2 := d2.Config()
+	if dst2, _ := c2.Destination("work"); dst2.User != "ada" {
+		t.Errorf("after the device flow the destination names account %q, want ada", dst2.User)
 	}
 	to := t.TempDir()
 	if r, err := d2.Restore(ctx, "", restore.Options{Paths: []string{src}, To: to, View: index.View{At: index.Latest}}); err != nil || len(r.Errors) > 0 {

@@ -42,6 +42,9 @@ type TokenAnswer struct {
 	Token      string `json:"token"`
 	DeviceID   string `json:"device_id"`
 	ServerTime int64  `json:"server_time"`
+	// User is the account's name, for the client to show ("signed in
+	// as"); the broker fills it in from the AccountRef.
+	User string `json:"user,omitempty"`
 }
 
 // Accounts is what the broker asks of the server. Both methods are called

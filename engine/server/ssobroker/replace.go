@@ -170,6 +170,7 @@ func (b *Broker) signinSession(w http.ResponseWriter, r *http.Request, req signi
 		b.fail(w, r, err)
 		return
 	}
+	ans.User = s.Account.Name
 	writeJSON(w, http.StatusOK, ans)
 }
 

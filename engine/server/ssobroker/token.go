@@ -160,5 +160,6 @@ func (b *Broker) issue(w http.ResponseWriter, r *http.Request, acct AccountRef, 
 		b.fail(w, r, err)
 		return
 	}
+	ans.User = acct.Name
 	writeJSON(w, http.StatusOK, ans)
 }

@@ -49,6 +49,9 @@ func Probe(ctx context.Context, rawURL string) (fingerprint string, trusted bool
 type Account struct {
 	Token    string
 	DeviceID string
+	// User is the account's name as the server gave it after a single
+	// sign-on (made printable; "" from servers that do not say).
+	User string
 }
 
 // SignIn checks the user's password with the server and registers this

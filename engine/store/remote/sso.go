@@ -233,6 +233,7 @@ func (c *client) ssoSignIn(ctx context.Context, in map[string]string) (Account, 
 	var out struct {
 		Token    string `json:"token"`
 		DeviceID string `json:"device_id"`
+		User     string `json:"user"`
 	}
 	if err := c.ssoPost(ctx, c.url("api", "v1", "signin", "sso"), in, &out); err != nil {
 		return Account{}, err
@@ -240,7 +241,7 @@ func (c *client) ssoSignIn(ctx context.Context, in map[string]string) (Account, 
 	if len(out.Token) < 16 || len(out.Token) > 512 || !validID(out.DeviceID) {
 		return Account{}, errors.New("the server's sign-in answer is not what Cairn expects")
 	}
-	return Account{Token: out.Token, DeviceID: out.DeviceID}, nil
+	return Account{Token: out.Token, DeviceID: out.DeviceID, User: printable.Name(out.User)}, nil
 }
 
 // ssoError is a refusal of the SSO endpoints that the flows act on: RFC
