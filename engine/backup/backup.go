@@ -44,6 +44,11 @@ func Run(ctx context.Context, r *repo.Repo, opts Options) (Result, error) {
 		opts.Now = c.Now
 	}
 	opts.applyDefaults(r.Chunker().Params().Max)
+	if opts.InUse != nil {
+		// After every reader is done (Run returns after g.Wait): releases
+		// the pass's snapshots. Its error is not the pass's.
+		defer opts.InUse.Close()
+	}
 	p := &pass{
 		r: r, opts: opts, names: fs.NewNames(), start: opts.Now(),
 		files:    make(chan *fileJob, 256),

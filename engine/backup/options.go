@@ -1,6 +1,8 @@
 package backup
 
 import (
+	"context"
+	"os"
 	"time"
 
 	"github.com/cairnbackup/cairn/engine"
@@ -60,6 +62,13 @@ type Options struct {
 	// FileError is called for each file or folder that could not be backed
 	// up; the pass goes on.
 	FileError func(engine.FileError)
+	// InUse reads a file another program holds open without sharing
+	// (fs.ErrInUse: Outlook's .pst on Windows) another way: from a
+	// snapshot of its volume (engine/snapshot). It is asked only for such a
+	// file, and Run closes it when the pass ends, so it serves one pass.
+	// nil: such a file is reported in use, as on Linux and macOS, where
+	// files are not held that way.
+	InUse InUseReader
 
 	// afterRead is called (tests only) after each read of a file, before it
 	// is checked for changes.
@@ -68,6 +77,18 @@ type Options struct {
 	// entry: it stands for what Windows or macOS say of their placeholders
 	// and reparse points, which do not exist where the tests run.
 	describe func(path string, info fs.Info) fs.Info
+	// openFile (tests only) stands for fs.OpenFile: it makes a file look
+	// held by another program (fs.ErrInUse), which only Windows does.
+	openFile func(path string) (*os.File, error)
+}
+
+// InUseReader opens files that failed to open as fs.ErrInUse. Open is
+// called from several readers at once; Close once, after every file it
+// opened is closed. An error of Open other than the context's is reported
+// for the file (it should still match fs.ErrInUse).
+type InUseReader interface {
+	Open(ctx context.Context, path string) (*os.File, error)
+	Close() error
 }
 
 func (o *Options) applyDefaults(maxChunk int) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync/atomic"
 
 	"github.com/cairnbackup/cairn/engine"
@@ -17,6 +18,7 @@ type fileJob struct {
 	walked fs.Info
 	prev   index.Stat
 	had    bool
+	inUse  bool // another program holds it: read through Options.InUse
 }
 
 // attempt is one read of a file. Its chunks are processed concurrently; it
@@ -123,13 +125,16 @@ func (rd *reader) file(job *fileJob) error {
 	}
 }
 
-// attempt makes one read. It returns again=true when the file changed and
-// another attempt should be made.
+// attempt makes one read. It returns again=true when the file changed, or
+// is to be read from a snapshot, and another attempt should be made.
 func (rd *reader) attempt(job *fileJob, n int) (again bool, err error) {
 	p := rd.p
 	last := n >= p.opts.ReadAttempts
-	f, err := fs.OpenFile(job.path)
+	f, err := p.open(job)
 	if err != nil {
+		if p.ctx.Err() != nil {
+			return false, p.ctx.Err()
+		}
 		if fs.IsNotExist(err) { // gone since the walk
 			if job.had && job.prev.Recorded >= p.opts.Adopted {
 				return false, p.send(engine.Version{Path: job.path, Deleted: true, Recorded: p.recordedTime(job.prev.Recorded)})
@@ -158,7 +163,12 @@ func (rd *reader) attempt(job *fileJob, n int) (again bool, err error) {
 		if errors.Is(readErr, p.ctx.Err()) {
 			return false, readErr
 		}
-		p.fail(job.path, fmt.Errorf("read: %w", fs.ReadError(readErr)))
+		readErr = fs.ReadError(readErr)
+		if errors.Is(readErr, fs.ErrInUse) && p.opts.InUse != nil && !job.inUse && !last {
+			job.inUse = true // a range another program locked: read the snapshot instead
+			return true, nil
+		}
+		p.fail(job.path, fmt.Errorf("read: %w", readErr))
 		return false, nil
 	}
 	if p.opts.afterRead != nil {
@@ -181,6 +191,23 @@ func (rd *reader) attempt(job *fileJob, n int) (again bool, err error) {
 	a.bytes = total
 	p.releaseAttempt(a)
 	return false, nil
+}
+
+// open opens the file of job: from Options.InUse when another program
+// holds it (fs.ErrInUse), once found so.
+func (p *pass) open(job *fileJob) (*os.File, error) {
+	if !job.inUse {
+		open := fs.OpenFile
+		if p.opts.openFile != nil {
+			open = p.opts.openFile
+		}
+		f, err := open(job.path)
+		if p.opts.InUse == nil || !errors.Is(err, fs.ErrInUse) {
+			return f, err
+		}
+		job.inUse = true
+	}
+	return p.opts.InUse.Open(p.ctx, job.path)
 }
 
 // cut reads f into blocks and hands its chunks to the workers. Small files

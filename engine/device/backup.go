@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cairnbackup/cairn/engine/snapshot"
 	"strings"
 	"time"
 
@@ -75,6 +76,9 @@ func (d *Device) Backup(ctx context.Context, dest string, o BackupOptions) (back
 	started := time.Now()
 	bo := backup.Options{Roots: roots, Exclude: m, Skip: skip, Progress: o.Progress, FileError: o.FileError,
 		Adopted: dst.Adopted, Changed: o.Changed != nil, Workers: o.Workers}
+	if in := snapshot.New(); in != nil {
+		bo.InUse = in // Windows: files held open are read from a shadow copy (cairn-vss); Run closes it
+	}
 	if _, serverClock := r.Backend().(store.Clock); d.now != nil && !serverClock {
 		bo.Now = d.now
 	}

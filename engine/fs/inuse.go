@@ -8,8 +8,10 @@ import (
 
 // ErrInUse says another program holds a file open without letting others
 // read it (Windows: Outlook's .pst and .ost, a database's files). The file
-// is not safe until a pass finds it closed; the passes try it again each
-// time. Cairn has no Volume Shadow Copy (docs/DESIGN.md, Windows).
+// is not safe until a pass finds it closed or reads it from a Volume Shadow
+// Copy (engine/snapshot, through backup.Options.InUse: only where Cairn
+// was installed for everyone, which adds the helper service that makes
+// them); the passes try it again each time.
 var ErrInUse = errors.New("in use by another program (Outlook keeps its .pst open): backed up when it is closed")
 
 // Windows error numbers (winerror.h) that say a file is in use, here

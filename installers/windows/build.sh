@@ -7,8 +7,11 @@
 #                             it prints where it is typed and asks for
 #                             passwords there; without a command it starts
 #                             cairn-desktop.exe)
+#   OUTDIR/cairn-vss.exe      the open-file helper, a Windows service the
+#                             setup installs for everyone only (app/cairn-vss:
+#                             Volume Shadow Copies for files in use)
 #   OUTDIR/Cairn-Setup-VERSION.exe  the NSIS setup made from cairn.nsi
-# With CERT.pfx all three, and the uninstaller inside the setup, are signed
+# With CERT.pfx all four, and the uninstaller inside the setup, are signed
 # with osslsigncode: the certificate's password is read from
 # $CAIRN_SIGN_PASSWORD (empty when unset), the signature is time-stamped by
 # $CAIRN_SIGN_TIMESTAMP_URL (default http://timestamp.digicert.com; set it
@@ -104,13 +107,15 @@ resources() {
 	(cd "$dir" && "$tools/go-winres" make --in winres.json --arch amd64 --out rsrc)
 }
 
-# build NAME TAGS LDFLAGS cross-compiles $work/NAME.exe from ./app/cairn. The
-# .syso is handed to the external linker (mingw's gcc: cgo packages outside
-# the standard library make Go link externally) instead of being put into
-# app/cairn, so the source tree is never touched. check.sh verifies the
-# resources made it in. Both programs use cgo (libzstd, as on Linux).
+# build NAME TAGS LDFLAGS [PACKAGE] cross-compiles $work/NAME.exe from
+# PACKAGE (default ./app/cairn). The .syso is handed to the external linker
+# (mingw's gcc: cgo packages outside the standard library make Go link
+# externally) instead of being put into app/cairn, so the source tree is
+# never touched. check.sh verifies the resources made it in. cairn-desktop
+# and cairn use cgo (libzstd, as on Linux); cairn-vss does not, so it asks
+# for the external linker (-linkmode=external) to get its resources too.
 build() {
-	local name=$1 tags=$2 ldflags=$3 log=$work/go-build-$1.log ticker rc=0
+	local name=$1 tags=$2 ldflags=$3 pkg=${4:-./app/cairn} log=$work/go-build-$1.log ticker rc=0
 	step "building $name.exe (about 6 minutes the first time on 2 cores, seconds after)"
 	(
 		while sleep 30; do
@@ -121,7 +126,7 @@ build() {
 	(cd "$root" && CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
 		go build -v -trimpath -tags "$tags" -o "$work/$name.exe" \
 		-ldflags="-s -w $ldflags -X main.version=$version -extldflags=$work/$name/rsrc_windows_amd64.syso" \
-		./app/cairn) >"$log" 2>&1 || rc=$?
+		"$pkg") >"$log" 2>&1 || rc=$?
 	kill "$ticker" 2>/dev/null || true
 	wait "$ticker" 2>/dev/null || true
 	if [[ $rc -ne 0 ]]; then
@@ -144,15 +149,17 @@ main() {
 	step "resources: icon, version $version ($numeric), manifest"
 	resources "$numeric" cairn-desktop "Cairn backup"
 	resources "$numeric" cairn "Cairn backup, command line"
+	resources "$numeric" cairn-vss "Cairn open-file helper (service)"
 	build cairn-desktop "" "-H=windowsgui"
 	build cairn cli ""
+	build cairn-vss "" "-linkmode=external" ./app/cairn-vss
 	if [[ -n $cert ]]; then
-		step "signing cairn-desktop.exe and cairn.exe with $(basename "$cert")"
+		step "signing cairn-desktop.exe, cairn.exe and cairn-vss.exe with $(basename "$cert")"
 	else
 		step "no certificate given: the programs and the setup are NOT signed (Windows SmartScreen will warn)"
 	fi
 	# Copies are signed: go build leaves an .exe it finds up to date.
-	for exe in cairn-desktop cairn; do
+	for exe in cairn-desktop cairn cairn-vss; do
 		cp "$work/$exe.exe" "$outdir/$exe.exe"
 		sign "$outdir/$exe.exe"
 	done
@@ -162,13 +169,13 @@ main() {
 	cp "$work/extract/APP_0000.ico" "$work/cairn.ico"
 	step "making $(basename "$setup") with makensis"
 	local -a defs=(-DVERSION="$version" -DNUMERIC_VERSION="$numeric" -DDESKTOP="$outdir/cairn-desktop.exe"
-		-DCLI="$outdir/cairn.exe" -DICON="$work/cairn.ico" -DOUTFILE="$setup")
+		-DCLI="$outdir/cairn.exe" -DVSS="$outdir/cairn-vss.exe" -DICON="$work/cairn.ico" -DOUTFILE="$setup")
 	# The uninstaller is written while makensis runs: sign.sh signs it then.
 	[[ -z $cert ]] || defs+=(-DSIGN="\"$here/sign.sh\" \"$cert\"")
 	makensis -V2 -INPUTCHARSET UTF8 "${defs[@]}" "$here/cairn.nsi"
 	sign "$setup"
 	step "done in $((SECONDS - start)) s"
-	ls -l "$outdir/cairn-desktop.exe" "$outdir/cairn.exe" "$setup"
+	ls -l "$outdir/cairn-desktop.exe" "$outdir/cairn.exe" "$outdir/cairn-vss.exe" "$setup"
 }
 
 main

@@ -11,6 +11,8 @@
 ; Per user by default, without administrator rights, into
 ; %LOCALAPPDATA%\Programs\Cairn; for everyone on the computer (Program Files,
 ; needs an administrator) with /ALLUSERS or the choice on the first page.
+; An install for one person also puts its folder on that person's PATH, and
+; its uninstaller takes that entry out again (path.nsh).
 ;
 ; For IT, silent:
 ;   Cairn-Setup-0.1.0.exe /S [/ALLUSERS] [/SERVER=URL] [/FINGERPRINT=FP]
@@ -38,6 +40,16 @@
 ; running program be renamed, not replaced), the new ones put in place, and
 ; the old copies deleted at the next restart; those people run the new
 ; version from their next login.
+;
+; An install for everyone also installs Cairn's open-file helper,
+; cairn-vss.exe (app/cairn-vss): a service running as the system that makes
+; Volume Shadow Copies, so Cairn can back up files other programs keep open
+; (Outlook's .pst). It is registered and started by its own `install`
+; command (automatic start, restarted when it fails), stopped before an
+; update replaces it, and removed by its `uninstall` command. An install for
+; one person does not get it: a service must run a program only
+; administrators can change, and making one needs an administrator; Cairn
+; then lists such files as in use and says how to have them backed up.
 
 Unicode true
 Target amd64-unicode ; Cairn is 64-bit only; a 64-bit setup also runs under wine64 for check.sh
@@ -81,6 +93,7 @@ VIAddVersionKey /LANG=0 OriginalFilename "Cairn-Setup-${VERSION}.exe"
 !include nsDialogs.nsh
 !include preset.nsh
 !include appid.nsh
+!include path.nsh
 
 Var AllUsers      ; 1: for everyone (HKLM, Program Files), 0: for this person
 Var Fresh         ; 1: no Cairn was installed in this mode before
@@ -389,12 +402,16 @@ Section "Cairn" SecCairn
 	SetOutPath "$INSTDIR"
 	File "/oname=cairn-desktop.exe" "${DESKTOP}"
 	File "/oname=cairn.exe" "${CLI}"
+	Call InstallHelper ; for everyone only
 	WriteUninstaller "$INSTDIR\uninstall.exe"
 	CreateShortcut "$SMPROGRAMS\Cairn.lnk" "$INSTDIR\cairn-desktop.exe" "" "$INSTDIR\cairn-desktop.exe" 0 SW_SHOWNORMAL "" "Back up your files and bring back any version"
 	${CairnSetAppID} "$SMPROGRAMS\Cairn.lnk" "${APPID}"
 	Call WriteUninstallKey
 	Call StartAtLogin
 	Call WritePreset
+	${If} $AllUsers = 0
+		Call CairnAddToPath ; path.nsh
+	${EndIf}
 SectionEnd
 
 Function WriteUninstallKey
@@ -459,6 +476,30 @@ Function WritePreset
 	${EndIf}
 FunctionEnd
 
+; InstallHelper: in an install for everyone, stops the open-file helper
+; (it deletes its shadow copies), puts the new cairn-vss.exe in place and
+; has it register and start itself. A helper that cannot be installed does
+; not stop the setup: Cairn works without it (files in use wait until they
+; are closed).
+Function InstallHelper
+	${If} $AllUsers <> 1
+		Return
+	${EndIf}
+	${If} ${FileExists} "$INSTDIR\cairn-vss.exe"
+		nsExec::ExecToLog '"$INSTDIR\cairn-vss.exe" stop'
+		Pop $0
+		Push cairn-vss.exe ; renamed aside when it still runs
+		Call MoveAside
+		ClearErrors
+	${EndIf}
+	File "/oname=cairn-vss.exe" "${VSS}"
+	nsExec::ExecToLog '"$INSTDIR\cairn-vss.exe" install'
+	Pop $0
+	${If} $0 != 0
+		DetailPrint "Cairn's open-file helper could not be started ($0): files other programs keep open are backed up once they are closed."
+	${EndIf}
+FunctionEnd
+
 ; StartCairn: the finish page's "Start Cairn", as the person and not as the
 ; administrator an install for everyone runs as (Explorer starts it).
 Function StartCairn
@@ -480,9 +521,24 @@ FunctionEnd
 
 ; ---------------------------------------------------------------- uninstall
 
+; un.RemoveHelper: in an install for everyone, stops and removes the
+; open-file helper service (it deletes its shadow copies as it stops).
+Function un.RemoveHelper
+	${If} $AllUsers <> 1
+		Return
+	${EndIf}
+	${If} ${FileExists} "$INSTDIR\cairn-vss.exe"
+		nsExec::ExecToLog '"$INSTDIR\cairn-vss.exe" uninstall'
+		Pop $0
+	${EndIf}
+	Delete /REBOOTOK "$INSTDIR\cairn-vss.exe"
+	Delete /REBOOTOK "$INSTDIR\cairn-vss.exe.old*"
+FunctionEnd
+
 Section "un.Cairn" SecUninstall
 	SectionIn RO
 	Call un.CloseCairn
+	Call un.RemoveHelper
 	Delete "$INSTDIR\cairn-desktop.exe"
 	Delete "$INSTDIR\cairn.exe"
 	Delete /REBOOTOK "$INSTDIR\cairn-desktop.exe.old*" ; moved aside while other people ran them
@@ -495,6 +551,7 @@ Section "un.Cairn" SecUninstall
 	${Else}
 		ReadEnvStr $0 USERPROFILE
 		Delete "$0\${STARTUP}\Cairn.lnk"
+		Call un.CairnRemoveFromPath ; path.nsh
 	${EndIf}
 	ReadRegDWORD $0 SHCTX "${UNINSTKEY}" "CairnWrotePreset"
 	${If} $0 = 1

@@ -1,6 +1,7 @@
 package home
 
 import (
+	"github.com/cairnbackup/cairn/engine/snapshot"
 	"net/url"
 	"os"
 	"strings"
@@ -51,6 +52,12 @@ func TestAFileInUseIsSaidInWords(t *testing.T) {
 	err := &os.PathError{Op: "open", Path: `C:\Users\ana\outlook.pst`, Err: fs.ErrInUse}
 	if got := fileProblem(err); !strings.HasPrefix(got, "In use by another program (Outlook keeps its .pst open)") {
 		t.Errorf("fileProblem = %q", got)
+	}
+	// Without the open-file helper (a per-user install), the words say how
+	// to get open files backed up.
+	noHelper := &snapshot.NotRead{Why: snapshot.ErrNoHelper}
+	if got := fileProblem(noHelper); !strings.Contains(got, "install Cairn for everyone on this computer") {
+		t.Errorf("fileProblem without the helper = %q", got)
 	}
 }
 

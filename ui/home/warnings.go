@@ -2,6 +2,7 @@ package home
 
 import (
 	"errors"
+	"github.com/cairnbackup/cairn/engine/snapshot"
 	"io/fs"
 
 	"fyne.io/fyne/v2"
@@ -91,7 +92,10 @@ func (w *warnings) show(list []engine.FileError) {
 // path.
 func fileProblem(err error) string {
 	var pe *fs.PathError
+	var nr *snapshot.NotRead
 	switch {
+	case errors.As(err, &nr) && errors.Is(nr.Why, snapshot.ErrNoHelper):
+		return lang.L("In use by another program: backed up when it is closed. To back up files while they are open, install Cairn for everyone on this computer.")
 	case errors.Is(err, cfs.ErrInUse):
 		return lang.L("In use by another program (Outlook keeps its .pst open): backed up when it is closed.")
 	case errors.Is(err, fs.ErrPermission):
