@@ -140,7 +140,7 @@ func TestReplaceFromAServerWithSingleSignOn(t *testing.T) {
 		t.Errorf("the browser was opened %d times", n)
 	}
 	dst := h.dev.Config().Destinations[0]
-	if !dst.SSO || dst.DeviceName != "ada-desktop" || dst.User != "" {
+	if !dst.SSO || dst.DeviceName != "ada-desktop" || dst.User != "ada" {
 		t.Errorf("destination %+v", dst)
 	}
 }

@@ -307,7 +307,11 @@ func testCopy(t *testing.T, from *SQL, spec string) {
 			if _, err := Verify(ctx, from, to); err != nil {
 				t.Fatal(err)
 			}
-			if err := Copy(ctx, from, to, func(p CopyProgress) { last = p }); err != nil || last.Copied != 0 || last.Skipped != 1 {
+			if err := Copy(ctx, from, to, func(p CopyProgress) {
+				if p.Table == "audit" {
+					last = p
+				}
+			}); err != nil || last.Copied != 0 || last.Skipped != 1 {
 				t.Fatalf("again: %+v %v", last, err)
 			}
 			// New rows get new IDs after the copied ones.
