@@ -123,7 +123,10 @@ func (d *DB) Iterator(prefix []byte, keysOnly bool) index.Iterator {
 		// app quits) finds nothing, rather than bringing the app down.
 		return closedIterator{}
 	}
-	d.trim.use()
+	// Open iterators keep the trimmer sweeping, as open batches do: a
+	// long read of the index (the end of a pass looks for deleted files
+	// through all of it) otherwise left every page it read resident.
+	d.trim.begin()
 	txn := d.db.NewTransaction(false)
 	o := badger.DefaultIteratorOptions
 	o.PrefetchValues = !keysOnly
@@ -131,7 +134,7 @@ func (d *DB) Iterator(prefix []byte, keysOnly bool) index.Iterator {
 	o.Prefix = prefix
 	it := txn.NewIterator(o)
 	it.Seek(prefix)
-	return &iterator{txn: txn, it: it, prefix: prefix}
+	return &iterator{txn: txn, it: it, prefix: prefix, trim: d.trim}
 }
 
 // closedIterator is the iterator of a closed index: empty.
@@ -149,6 +152,8 @@ type iterator struct {
 	it     *badger.Iterator
 	prefix []byte
 	buf    []byte
+	trim   *trimmer
+	closed bool
 }
 
 func (i *iterator) Seek(key []byte) { i.it.Seek(key) }
@@ -161,8 +166,13 @@ func (i *iterator) Value() ([]byte, error) {
 	return i.buf, err
 }
 func (i *iterator) Close() {
+	if i.closed {
+		return
+	}
+	i.closed = true
 	i.it.Close()
 	i.txn.Discard()
+	i.trim.end()
 }
 
 // Batch implements index.KV. A batch can be used again after Flush or Cancel.

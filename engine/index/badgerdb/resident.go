@@ -34,7 +34,9 @@ type trimmer struct {
 	db    *badger.DB
 	dir   string // the index folder, as the kernel names it
 	armed atomic.Bool
-	open  atomic.Int32 // write batches begun and not yet flushed or cancelled
+	open  atomic.Int32 // write batches and iterators begun and not yet ended
+
+	sweeps atomic.Int64 // sweeps run: for tests
 
 	mu     sync.Mutex // held by a sweep; Close waits for it
 	closed bool
@@ -72,13 +74,14 @@ func (t *trimmer) run() {
 		return
 	}
 	fp := t.sweep()
+	t.sweeps.Add(1)
 	if fp != t.last || t.open.Load() > 0 {
 		t.last = fp
 		t.use() // still writing, or compacting: look again
 	}
 }
 
-// begin and end bracket a write batch.
+// begin and end bracket a write batch or an open iterator.
 func (t *trimmer) begin() {
 	if t != nil {
 		t.open.Add(1)
