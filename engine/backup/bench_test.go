@@ -61,3 +61,54 @@ func BenchmarkUnchangedBackup(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/308, "ns/file")
 }
+
+// smallFiles is a home folder's many small files (mail, notes, source):
+// n files of 1–8 KiB of text in folders of 100, the shape of make
+// bench-scale's trees, so the per-file cost shows apart from the bytes.
+func smallFiles(b *testing.B, n int) string {
+	b.Helper()
+	dir := filepath.Join(b.TempDir(), "ana")
+	nodes := make(map[string]testtree.Node, n)
+	for i := 0; i < n; i++ {
+		line := fmt.Sprintf("Subject: note %d from a mailbox, with words that repeat %d\n", i, i%97)
+		nodes[fmt.Sprintf("Mail/box-%03d/cur/%06d.eml", i/100, i)] = testtree.Node{Data: strings.Repeat(line, 16+i%128)}
+	}
+	testtree.Write(b, dir, nodes)
+	return dir
+}
+
+// BenchmarkFirstBackupSmallFiles is the per-file cost of a first backup:
+// walk, open, read, chunk, compress, seal, index.
+func BenchmarkFirstBackupSmallFiles(b *testing.B) {
+	const n = 5000
+	src := smallFiles(b, n)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		r := repo.TestRepo(b, 0)
+		b.StartTimer()
+		if res, err := Run(ctx, r, Options{Roots: []string{src}}); err != nil || res.New < n {
+			b.Fatal(err, res.New)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n/1e3, "µs/file")
+}
+
+// BenchmarkUnchangedSmallFiles is the per-file cost of a pass that finds
+// nothing changed: listing, lstat and the index's comparison.
+func BenchmarkUnchangedSmallFiles(b *testing.B) {
+	const n = 5000
+	src := smallFiles(b, n)
+	r := repo.TestRepo(b, 0)
+	if _, err := Run(ctx, r, Options{Roots: []string{src}}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := Run(ctx, r, Options{Roots: []string{src}})
+		if err != nil || res.BytesRead != 0 {
+			b.Fatal(err, res.BytesRead)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n/1e3, "µs/file")
+}
