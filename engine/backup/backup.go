@@ -36,6 +36,9 @@ type pass struct {
 
 	prog progress
 	res  resultAcc
+
+	walkSlots chan struct{}   // a token per walker besides the first (walk.go)
+	walkers   *errgroup.Group // the walkers besides the first
 }
 
 // Run makes one backup pass of opts.Roots into r.
@@ -56,6 +59,9 @@ func Run(ctx context.Context, r *repo.Repo, opts Options) (Result, error) {
 		versions: make(chan engine.Version, 1024),
 		blocks:   newBlockPool(opts.Blocks, opts.BlockSize),
 		flights:  newFlights(),
+	}
+	if opts.Walkers > 1 {
+		p.walkSlots = make(chan struct{}, opts.Walkers-1)
 	}
 	if _, err := r.Sync(ctx); err != nil && !errors.Is(err, store.ErrOffline) {
 		return Result{}, fmt.Errorf("read the archive's state: %w", err)

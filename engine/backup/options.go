@@ -3,6 +3,7 @@ package backup
 import (
 	"context"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/cairnbackup/cairn/engine"
@@ -40,6 +41,11 @@ type Options struct {
 	Readers int
 	// Workers is how many goroutines hash, compress and seal. Default: one per core.
 	Workers int
+	// Walkers is how many folders are walked at once (listed, stat'ed and
+	// compared with the index). Default: one per core, at least 2; a pass
+	// with nothing changed is all walk, and a stat per file is a system
+	// call that one goroutine waits on alone. 1 walks one folder at a time.
+	Walkers int
 	// Blocks and BlockSize bound the memory holding file data in flight.
 	// Defaults: 6 blocks of twice the maximal chunk (4 MiB with the default
 	// chunker): enough to keep every worker busy, 24 MiB in all.
@@ -97,6 +103,9 @@ func (o *Options) applyDefaults(maxChunk int) {
 	}
 	if o.Workers <= 0 {
 		o.Workers = defaultWorkers()
+	}
+	if o.Walkers <= 0 {
+		o.Walkers = max(2, runtime.NumCPU())
 	}
 	if o.BlockSize < 2*maxChunk {
 		o.BlockSize = 2 * maxChunk

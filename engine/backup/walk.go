@@ -2,7 +2,9 @@ package backup
 
 import (
 	"bytes"
+
 	"fmt"
+	"golang.org/x/sync/errgroup"
 	"path"
 	"strings"
 
@@ -13,13 +15,52 @@ import (
 
 // walk compares the selection with the index, folder by folder, and hands
 // on what changed.
+//
+// Folders are walked by up to Options.Walkers goroutines: a subfolder
+// goes to a free walker, else is walked in place. Each folder's listing
+// is still merged with the index in order by one goroutine; folders are
+// independent (each holds its own entries), and everything they hand on
+// goes to channels and counters made for several senders.
 func (p *pass) walk() error {
-	for _, root := range p.opts.Roots {
-		if err := p.walkRoot(root); err != nil {
-			return err
+	var g errgroup.Group
+	p.walkers = &g
+	err := func() error {
+		for _, root := range p.opts.Roots {
+			if err := p.walkRoot(root); err != nil {
+				return err
+			}
 		}
+		return nil
+	}()
+	if werr := g.Wait(); err == nil {
+		err = werr
 	}
-	p.prog.scanDone.Store(true)
+	if err == nil {
+		p.prog.scanDone.Store(true)
+	}
+	return err
+}
+
+// walkSub walks a subfolder, on another walker when one is free. The
+// folder is opened here, while its parent is surely open.
+func (p *pass) walkSub(pathname string, parent *fs.Dir, name string) error {
+	if parent == nil || p.walkSlots == nil {
+		return p.walkDir(pathname, parent, name)
+	}
+	select {
+	case p.walkSlots <- struct{}{}:
+	default:
+		return p.walkDir(pathname, parent, name)
+	}
+	d, err := p.openDir(pathname, parent, name)
+	if d == nil {
+		<-p.walkSlots
+		return err
+	}
+	p.walkers.Go(func() error {
+		defer func() { <-p.walkSlots }()
+		return p.walkOpenDir(pathname, d)
+	})
 	return nil
 }
 
@@ -125,7 +166,7 @@ func (p *pass) visit(pathname string, parent *fs.Dir, name string, info fs.Info,
 		if p.opts.Changed && parent != nil && had {
 			return nil // a known subfolder: changes in it come as their own paths
 		}
-		return p.walkDir(pathname, parent, name)
+		return p.walkSub(pathname, parent, name)
 	case engine.TypeRegular:
 		if !changed {
 			p.res.unchanged.Add(1)
@@ -186,8 +227,18 @@ func (p *pass) queueFile(j *fileJob) error {
 
 // walkDir merges a folder's listing with the index's children of it.
 func (p *pass) walkDir(pathname string, parent *fs.Dir, name string) error {
-	if err := p.ctx.Err(); err != nil {
+	d, err := p.openDir(pathname, parent, name)
+	if d == nil {
 		return err
+	}
+	return p.walkOpenDir(pathname, d)
+}
+
+// openDir opens a folder to walk; nil with a nil error when it could not
+// be read (reported: its contents keep their earlier versions).
+func (p *pass) openDir(pathname string, parent *fs.Dir, name string) (*fs.Dir, error) {
+	if err := p.ctx.Err(); err != nil {
+		return nil, err
 	}
 	var d *fs.Dir
 	var err error
@@ -198,8 +249,13 @@ func (p *pass) walkDir(pathname string, parent *fs.Dir, name string) error {
 	}
 	if err != nil {
 		p.fail(pathname, fmt.Errorf("folder could not be read (its contents keep their earlier versions): %w", err))
-		return nil
+		return nil, nil
 	}
+	return d, nil
+}
+
+// walkOpenDir walks an open folder and closes it.
+func (p *pass) walkOpenDir(pathname string, d *fs.Dir) error {
 	defer d.Close()
 	names, err := d.Names()
 	if err != nil {
