@@ -68,7 +68,7 @@ func TestOrganisationOptionOnlyWhenOffered(t *testing.T) {
 	url, fp := startServer(t)
 	f := h.serverForm(t, url)
 	test.Type(f.server.fingerprint, fp)
-	h.q.Wait(t, "the server's answer", func() bool { return f.server.sso.known })
+	h.q.Wait(t, "the server's answer", func() bool { return f.server.sso.Known })
 	if slices.Contains(f.server.key.modes, device.KeyOrganisation) || len(f.server.key.choice.Options) != 3 {
 		t.Fatalf("offered by a server without it: %q", f.server.key.choice.Options)
 	}

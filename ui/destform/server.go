@@ -14,6 +14,7 @@ import (
 
 	"github.com/cairnbackup/cairn/engine/config"
 	"github.com/cairnbackup/cairn/engine/device"
+	"github.com/cairnbackup/cairn/ui/signon"
 )
 
 // serverFields are what a person types to sign in to a Cairn server, and
@@ -29,7 +30,7 @@ type serverFields struct {
 	mu      sync.Mutex
 	trusted map[string]string
 
-	sso signOn // what the server offers, and its single sign-on button
+	sso signon.Offer // what the server offers, and its single sign-on button
 }
 
 // NewServerForm returns the form that signs this computer in to a Cairn
@@ -47,8 +48,8 @@ func NewServerForm(w fyne.Window, d Deps, onAdded OnAdded) *Form {
 	f.width, f.height = 760, 600
 	f.prepare = func() (job, bool) { return s.prepare(f) }
 	f.server = s
-	s.sso.button = widget.NewButton("", func() { s.signInSSO(f) })
-	s.sso.button.Importance = widget.HighImportance
+	s.sso.Button = widget.NewButton("", func() { s.signInSSO(f) })
+	s.sso.Button.Importance = widget.HighImportance
 	s.usePreset(d.Preset)
 	s.key.changed = func() { s.layout(); f.relayout() }
 	s.address.OnChanged = func(string) { s.typed(f) }
@@ -85,9 +86,9 @@ func (s *serverFields) layout() {
 	password := widget.NewFormItem(lang.L("Password"), s.password)
 	fingerprint := widget.NewFormItem(lang.L("Fingerprint"), s.fingerprint)
 	items := []*widget.FormItem{address, user, password, fingerprint}
-	if s.sso.offered() {
-		items = []*widget.FormItem{address, fingerprint, s.sso.item()}
-		if s.sso.methods.Password {
+	if s.sso.Offered() {
+		items = []*widget.FormItem{address, fingerprint, s.sso.Item()}
+		if s.sso.Methods.Password {
 			items = append(items, user, password)
 		}
 	}
@@ -104,7 +105,7 @@ func (s *serverFields) prepare(f *Form) (job, bool) {
 	switch {
 	case !ok:
 		return f.refuse(s.address, lang.L("Type the server's address as your IT department gave it, like https://backup.example.org:8443."))
-	case !s.sso.known && strings.TrimSpace(s.user.Text) == "" && s.password.Text == "":
+	case !s.sso.Known && strings.TrimSpace(s.user.Text) == "" && s.password.Text == "":
 		return s.askMethods(f, addr, host), true
 	case strings.TrimSpace(s.user.Text) == "":
 		return f.refuse(s.user, lang.L("Type your user name."))

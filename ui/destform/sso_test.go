@@ -40,9 +40,9 @@ func (h *harness) ssoForm(t *testing.T, sso *cairntest.SSO, name string) (*Form,
 // waitForButton waits until the form shows the single sign-on button.
 func (h *harness) waitForButton(t *testing.T, f *Form) {
 	t.Helper()
-	h.q.Wait(t, "the sign-in button", func() bool { return f.server.sso.offered() })
-	if f.server.sso.button.Text != "Sign in with "+cairntest.SSOLabel || !visible(h, f.server.sso.button) {
-		t.Fatalf("button %q", f.server.sso.button.Text)
+	h.q.Wait(t, "the sign-in button", func() bool { return f.server.sso.Offered() })
+	if f.server.sso.Button.Text != "Sign in with "+cairntest.SSOLabel || !visible(h, f.server.sso.Button) {
+		t.Fatalf("button %q", f.server.sso.Button.Text)
 	}
 }
 
@@ -73,7 +73,7 @@ func TestSignInWithTheOrganisationsAccount(t *testing.T) {
 	if dir := os.Getenv("CAIRN_SHOTS"); dir != "" {
 		capture(t, h, dir, "signin-sso")
 	}
-	test.Tap(f.server.sso.button)
+	test.Tap(f.server.sso.Button)
 	h.q.Wait(t, "signed in", func() bool { return !f.Busy() })
 	if err := <-browser; err != nil {
 		t.Fatal(err)
@@ -100,7 +100,7 @@ func TestSignInAsksHowOnceTheCertificateIsTrusted(t *testing.T) {
 	if f.Problem() != "" || len(h.added) != 0 {
 		t.Fatalf("problem %q, added %v", f.Problem(), h.added)
 	}
-	test.Tap(f.server.sso.button) // the account password cannot protect the key
+	test.Tap(f.server.sso.Button) // the account password cannot protect the key
 	if !strings.Contains(f.Problem(), "no account password") || f.Busy() {
 		t.Fatalf("problem %q", f.Problem())
 	}
@@ -112,8 +112,8 @@ func TestNoSignOnButtonForAPasswordServer(t *testing.T) {
 	h := newHarness(t)
 	f := h.serverForm(t, url)
 	test.Type(f.server.fingerprint, fp)
-	h.q.Wait(t, "the server's answer", func() bool { return f.server.sso.known })
-	if f.server.sso.offered() || visible(h, f.server.sso.button) {
+	h.q.Wait(t, "the server's answer", func() bool { return f.server.sso.Known })
+	if f.server.sso.Offered() || visible(h, f.server.sso.Button) {
 		t.Fatal("a sign-on button for a server without single sign-on")
 	}
 }
@@ -139,7 +139,7 @@ func TestSignInWithTheOrganisationsAccountAndKey(t *testing.T) {
 	if m := f.server.key.mode(); m != device.KeyOrganisation {
 		t.Fatalf("key option %s", m)
 	}
-	test.Tap(f.server.sso.button)
+	test.Tap(f.server.sso.Button)
 	h.q.Wait(t, "signed in", func() bool { return !f.Busy() })
 	if err := <-browser; err != nil {
 		t.Fatal(err)
@@ -165,7 +165,7 @@ func TestSignInWithACodeWhenNoBrowserOpens(t *testing.T) {
 	test.Type(f.server.fingerprint, sso.Fingerprint)
 	h.waitForButton(t, f)
 	f.server.key.choose(device.KeyCustom)
-	test.Tap(f.server.sso.button)
+	test.Tap(f.server.sso.Button)
 	var m []string
 	h.q.Wait(t, "the code", func() bool { m = codeText.FindStringSubmatch(f.busyText.Text); return m != nil })
 	approved := make(chan error, 1)

@@ -58,9 +58,9 @@ func (h *harness) typeSSOServer(sso *cairntest.SSO) {
 	w.address.SetText(strings.TrimPrefix(sso.URL, "https://"))
 	w.fp.SetText(sso.Fingerprint)
 	w.name.SetText("ada-desktop")
-	h.waitFor("the sign-in button", func() bool { return w.sso.offered() })
-	if w.sso.button.Text != "Sign in with "+cairntest.SSOLabel || !h.visible(w.sso.button) {
-		h.t.Fatalf("button %q, shown %v", w.sso.button.Text, h.visible(w.sso.button))
+	h.waitFor("the sign-in button", func() bool { return w.sso.Offered() })
+	if w.sso.Button.Text != "Sign in with "+cairntest.SSOLabel || !h.visible(w.sso.Button) {
+		h.t.Fatalf("button %q, shown %v", w.sso.Button.Text, h.visible(w.sso.Button))
 	}
 }
 
@@ -116,7 +116,7 @@ func TestReplaceFromAServerWithSingleSignOn(t *testing.T) {
 	if dir := os.Getenv("CAIRN_SHOTS"); dir != "" {
 		h.capture(dir, "replace-sso")
 	}
-	test.Tap(h.s.where.sso.button)
+	test.Tap(h.s.where.sso.Button)
 	h.atStep(2)
 	if dir := os.Getenv("CAIRN_SHOTS"); dir != "" {
 		h.capture(dir, "replace-sso-pick")
@@ -183,11 +183,11 @@ func TestNoSignOnButtonForAPasswordServer(t *testing.T) {
 	w := h.s.where
 	test.Type(w.address, url)
 	test.Type(w.fp, fp)
-	h.waitFor("the server's answer", func() bool { return w.sso.known })
-	if w.sso.offered() || h.visible(w.sso.button) {
+	h.waitFor("the server's answer", func() bool { return w.sso.Known })
+	if w.sso.Offered() || h.visible(w.sso.Button) {
 		t.Fatal("a sign-on button for a server without single sign-on")
 	}
-	w.sso.known = false // as before the answer
+	w.sso.Known = false // as before the answer
 	h.next()
 	h.waitFor("the refusal", func() bool { return h.s.job == nil && w.problem.Visible() })
 	if w.problem.Text != "Type your user name." {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cairnbackup/cairn/engine/device"
 	"github.com/cairnbackup/cairn/engine/store/remote"
+	"github.com/cairnbackup/cairn/ui/signon"
 )
 
 // wherePage asks where the old computer backed up: a server or a folder.
@@ -32,7 +33,7 @@ type wherePage struct {
 	folder  *widget.Entry
 	server  *fyne.Container // the server's form, laid out for its ways of signing in
 	drive   *widget.Form
-	sso     signOn
+	sso     signon.Offer
 	problem *widget.Label
 	content fyne.CanvasObject
 
@@ -62,8 +63,8 @@ func newWherePage(s *Screen) *wherePage {
 	p.address.SetPlaceHolder("https://backup.example.org:8443")
 	p.fp.SetPlaceHolder("12:ab:…")
 	p.folder.SetPlaceHolder(filepath.FromSlash("/media/you/drive/Cairn"))
-	p.sso.button = widget.NewButton("", p.signInSSO)
-	p.sso.button.Importance = widget.HighImportance
+	p.sso.Button = widget.NewButton("", p.signInSSO)
+	p.sso.Button.Importance = widget.HighImportance
 	p.server = container.NewStack()
 	p.layout()
 	p.address.OnChanged = func(string) { p.typed() }
@@ -100,9 +101,9 @@ func (p *wherePage) layout() {
 	fingerprint := &widget.FormItem{Text: lang.L("Fingerprint"), Widget: p.fp,
 		HintText: lang.L("Optional: type it if your IT department gave you one")}
 	items := []*widget.FormItem{address, user, password, fingerprint}
-	if p.sso.offered() {
-		items = []*widget.FormItem{address, fingerprint, p.sso.item()}
-		if p.sso.methods.Password {
+	if p.sso.Offered() {
+		items = []*widget.FormItem{address, fingerprint, p.sso.Item()}
+		if p.sso.Methods.Password {
 			items = append(items, user, password)
 		}
 	}
@@ -141,10 +142,10 @@ func (p *wherePage) next() {
 	case !ok:
 		p.refuse(p.address, lang.L("Type the server's address as your IT department gave it, like https://backup.example.org:8443."))
 		return
-	case !p.sso.known && nothingTyped:
+	case !p.sso.Known && nothingTyped:
 		p.askMethods(addr, host)
 		return
-	case p.sso.offered() && (nothingTyped || !p.sso.methods.Password):
+	case p.sso.Offered() && (nothingTyped || !p.sso.Methods.Password):
 		p.signInSSO()
 		return
 	case strings.TrimSpace(p.user.Text) == "":
