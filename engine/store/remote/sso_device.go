@@ -58,6 +58,23 @@ func SignInDevice(ctx context.Context, serverURL string, o DeviceOptions) (Accou
 	if err != nil {
 		return Account{}, err
 	}
+	in := map[string]string{"device": o.Device, "os": o.OS}
+	interval, expires, err := c.startDevice(ctx, in, o.Show)
+	if err != nil {
+		return Account{}, err
+	}
+	var acct Account
+	err = pollUntil(ctx, interval, expires, func() (err error) {
+		acct, err = c.ssoSignIn(ctx, in)
+		return err
+	})
+	return acct, err
+}
+
+// startDevice asks the server for a device code (in: the computer's name,
+// OS and purpose), shows it to the person, and adds it to in for the
+// polling; it returns how often to poll and until when.
+func (c *client) startDevice(ctx context.Context, in map[string]string, show func(DeviceCode)) (time.Duration, time.Time, error) {
 	var start struct {
 		DeviceCode              string `json:"device_code"`
 		UserCode                string `json:"user_code"`
@@ -66,17 +83,16 @@ func SignInDevice(ctx context.Context, serverURL string, o DeviceOptions) (Accou
 		ExpiresIn               int    `json:"expires_in"`
 		Interval                int    `json:"interval"`
 	}
-	in := map[string]string{"device": o.Device, "os": o.OS}
 	if err := c.ssoPost(ctx, c.url("api", "v1", "sso", "device"), in, &start); err != nil {
-		return Account{}, err
+		return 0, time.Time{}, err
 	}
 	code, err := checkDeviceCode(start.UserCode, start.VerificationURI, start.VerificationURIComplete, start.ExpiresIn)
 	if err != nil || start.DeviceCode == "" || len(start.DeviceCode) > 512 {
-		return Account{}, errors.New("the server's answer to a device sign-in is not what Cairn expects")
+		return 0, time.Time{}, errors.New("the server's answer to a device sign-in is not what Cairn expects")
 	}
-	o.Show(code)
+	show(code)
 	in["device_code"] = start.DeviceCode
-	return c.pollDevice(ctx, in, clampPoll(time.Duration(start.Interval)*time.Second), code.Expires)
+	return clampPoll(time.Duration(start.Interval) * time.Second), code.Expires, nil
 }
 
 // checkDeviceCode checks what the server says to show the person.
@@ -100,28 +116,29 @@ func httpsAddress(s string) bool {
 
 func clampPoll(d time.Duration) time.Duration { return min(max(d, minPoll), maxPoll) }
 
-// pollDevice polls until the sign-in is approved (the token), refused,
-// or expired; slow_down lengthens the interval as the server says, and
-// an unreachable server is polled again until the code expires.
-func (c *client) pollDevice(ctx context.Context, in map[string]string, interval time.Duration, expires time.Time) (Account, error) {
+// pollUntil calls try at the interval until it succeeds (the sign-in is
+// approved), fails for good (refused), or the code expires; slow_down
+// lengthens the interval as the server says, and an unreachable server is
+// polled again until the code expires.
+func pollUntil(ctx context.Context, interval time.Duration, expires time.Time, try func() error) error {
 	for {
 		if time.Now().Add(interval).After(expires) {
-			return Account{}, ErrSSOExpired
+			return ErrSSOExpired
 		}
 		if err := ssoSleep(ctx, interval); err != nil {
-			return Account{}, err
+			return err
 		}
-		acct, err := c.ssoSignIn(ctx, in)
+		err := try()
 		var se *ssoError
 		switch {
 		case err == nil:
-			return acct, nil
+			return nil
 		case errors.As(err, &se) && se.Code == "authorization_pending":
 		case errors.As(err, &se) && se.Code == "slow_down":
 			interval = clampPoll(max(interval+5*time.Second, time.Duration(se.Interval)*time.Second))
 		case errors.Is(err, store.ErrOffline):
 		default:
-			return Account{}, err
+			return err
 		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/cairnbackup/cairn/engine/printable"
-	"github.com/cairnbackup/cairn/engine/store"
 )
 
 // The replace-device wizard through single sign-on (docs/SERVER-API.md,
@@ -74,55 +73,17 @@ func ReplaceSignInDevice(ctx context.Context, serverURL string, o DeviceOptions)
 	if err != nil {
 		return ReplaceSession{}, err
 	}
-	var start struct {
-		DeviceCode              string `json:"device_code"`
-		UserCode                string `json:"user_code"`
-		VerificationURI         string `json:"verification_uri"`
-		VerificationURIComplete string `json:"verification_uri_complete"`
-		ExpiresIn               int    `json:"expires_in"`
-		Interval                int    `json:"interval"`
-	}
 	in := map[string]string{"device": o.Device, "os": o.OS, "purpose": purposeReplace}
-	if err := c.ssoPost(ctx, c.url("api", "v1", "sso", "device"), in, &start); err != nil {
+	interval, expires, err := c.startDevice(ctx, in, o.Show)
+	if err != nil {
 		return ReplaceSession{}, replaceError(err)
 	}
-	code, err := checkDeviceCode(start.UserCode, start.VerificationURI, start.VerificationURIComplete, start.ExpiresIn)
-	if err != nil || start.DeviceCode == "" || len(start.DeviceCode) > 512 {
-		return ReplaceSession{}, errors.New("the server's answer to a device sign-in is not what Cairn expects")
-	}
-	o.Show(code)
-	in["device_code"] = start.DeviceCode
 	var rs ReplaceSession
-	err = pollUntil(ctx, clampPoll(time.Duration(start.Interval)*time.Second), code.Expires, func() (err error) {
+	err = pollUntil(ctx, interval, expires, func() (err error) {
 		rs, err = c.replaceSession(ctx, in)
 		return err
 	})
 	return rs, err
-}
-
-// pollUntil calls try at the interval until it succeeds, fails for good,
-// or the code expires, as pollDevice does for a token.
-func pollUntil(ctx context.Context, interval time.Duration, expires time.Time, try func() error) error {
-	for {
-		if time.Now().Add(interval).After(expires) {
-			return ErrSSOExpired
-		}
-		if err := ssoSleep(ctx, interval); err != nil {
-			return err
-		}
-		err := try()
-		var se *ssoError
-		switch {
-		case err == nil:
-			return nil
-		case errors.As(err, &se) && se.Code == "authorization_pending":
-		case errors.As(err, &se) && se.Code == "slow_down":
-			interval = clampPoll(max(interval+5*time.Second, time.Duration(se.Interval)*time.Second))
-		case errors.Is(err, store.ErrOffline):
-		default:
-			return err
-		}
-	}
 }
 
 // replaceSession sends a replace sign-in (a grant or a device code with
