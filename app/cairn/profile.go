@@ -10,7 +10,8 @@ import (
 )
 
 // startProfile writes a CPU profile to $CAIRN_CPUPROFILE and a heap profile
-// to $CAIRN_MEMPROFILE, for performance work.
+// to $CAIRN_MEMPROFILE, for performance work; $CAIRN_HEAPPROFILE gets the
+// live heap $CAIRN_HEAPPROFILE_AFTER (default 1.5s) after the start.
 func startProfile() func() {
 	var stops []func()
 	if p := os.Getenv("CAIRN_CPUPROFILE"); p != "" {
@@ -34,8 +35,12 @@ func startProfile() func() {
 		})
 	}
 	if p := os.Getenv("CAIRN_HEAPPROFILE"); p != "" {
+		after := 1500 * time.Millisecond
+		if d, err := time.ParseDuration(os.Getenv("CAIRN_HEAPPROFILE_AFTER")); err == nil {
+			after = d
+		}
 		go func() {
-			time.Sleep(1500 * time.Millisecond)
+			time.Sleep(after)
 			if f, err := os.Create(p); err == nil {
 				pprof.Lookup("heap").WriteTo(f, 0)
 				f.Close()

@@ -99,6 +99,7 @@ func Run(ctx context.Context, r *repo.Repo, opts Options) (Result, error) {
 	g.Go(p.commit)
 	err := g.Wait()
 	stopProgress()
+	p.blocks.close()
 	if err != nil {
 		p.packer.Abort()
 		if errors.Is(err, context.Canceled) && ctx.Err() != nil {

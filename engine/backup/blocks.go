@@ -2,6 +2,7 @@ package backup
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 )
 
@@ -9,9 +10,10 @@ import (
 // chunk in flight holds a reference, and so does the reader filling it; the
 // last one to let go returns it to the pool.
 type block struct {
-	buf  []byte
-	refs atomic.Int32
-	pool *blockPool
+	buf    []byte
+	mapped bool // outside the Go heap (blockmem.go)
+	refs   atomic.Int32
+	pool   *blockPool
 }
 
 func (b *block) acquire() { b.refs.Add(1) }
@@ -29,6 +31,9 @@ type blockPool struct {
 	made atomic.Int32
 	max  int32
 	size int
+
+	mu  sync.Mutex
+	all []*block // every block made, for close
 }
 
 func newBlockPool(n, size int) *blockPool {
@@ -44,8 +49,12 @@ func (bp *blockPool) get(ctx context.Context) (*block, error) {
 	default:
 	}
 	if bp.made.Add(1) <= bp.max {
-		b := &block{buf: make([]byte, bp.size), pool: bp}
+		b := &block{pool: bp}
+		b.buf, b.mapped = allocBlock(bp.size)
 		b.refs.Store(1)
+		bp.mu.Lock()
+		bp.all = append(bp.all, b)
+		bp.mu.Unlock()
 		return b, nil
 	}
 	select {
@@ -55,4 +64,18 @@ func (bp *blockPool) get(ctx context.Context) (*block, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// close gives the pool's memory back. Only once every stage of the pass has
+// returned: no chunk may still point into a block.
+func (bp *blockPool) close() {
+	bp.mu.Lock()
+	defer bp.mu.Unlock()
+	for _, b := range bp.all {
+		if b.mapped {
+			freeBlock(b.buf)
+		}
+		b.buf = nil
+	}
+	bp.all = nil
 }
