@@ -56,8 +56,15 @@ func Options(dir string) badger.Options {
 	o.BaseTableSize = 1 << 20
 	o.TableSizeMultiplier = 1
 	o.BaseLevelSize = 8 << 20 // default 10 MiB; level 1 small, so level-0 compactions stay short
-	o.NumLevelZeroTables = 4  // default 5: fewer level-0 tables to merge at a time
-	o.NumLevelZeroTablesStall = 8
+	// Level 0 holds up to 16 tables before they are merged down (default 5).
+	// Every level-0 table spans the whole key range (chunk IDs are random),
+	// so each level-0 compaction rewrites all of the base level: fewer,
+	// larger ones write less. A first backup of 300,000 files: 12.2-12.7 s
+	// against 14.2-14.8 s with 4 (two runs each, alternating), the same peak
+	// memory, and the pass after it no slower (1.00-1.07 s against 1.34-1.40 s).
+	// A lookup checks each level-0 table's bloom filter: 16 is still cheap.
+	o.NumLevelZeroTables = 16
+	o.NumLevelZeroTablesStall = 32
 	o.NumCompactors = 2 // default 4; Badger refuses fewer than 2 (0 turns compaction off)
 	// No compression: values are mostly random IDs, and compressed tables
 	// would need a block cache (memory) or a decompression on every read.
