@@ -54,22 +54,13 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 			name = d.Config().Destinations[0].Name
 		}
 		dr := device.DestinationResult{Name: name, Result: res, Err: err}
-		dr.Pending, dr.Queued = pendingOf(ctx, d.Device, name)
+		dr.Pending, dr.Queued = d.Pending(ctx, name)
 		results = append(results, dr)
 	} else {
 		results = d.BackupAll(ctx, opts)
 		pr.clear()
 	}
 	return reportBackups(e, results, len(results) > 1)
-}
-
-func pendingOf(ctx context.Context, d *device.Device, name string) (int, int64) {
-	for _, s := range d.Status(ctx).Destinations {
-		if s.Name == name {
-			return s.Pending, s.Queued
-		}
-	}
-	return 0, 0
 }
 
 // reportBackups prints what happened at each destination and decides the

@@ -77,7 +77,7 @@ func TestOfflineChangesAreQueuedAndSent(t *testing.T) {
 	if _, err := d.Backup(ctx, "", BackupOptions{}); err != nil {
 		t.Fatalf("a backup while offline must queue, not fail: %v", err)
 	}
-	if n, bytes := d.pending(ctx, "work"); n == 0 || bytes == 0 {
+	if n, bytes := d.Pending(ctx, "work"); n == 0 || bytes == 0 {
 		t.Fatal("nothing queued")
 	}
 	// Back: the queue is sent first by the next backup.
@@ -89,7 +89,7 @@ func TestOfflineChangesAreQueuedAndSent(t *testing.T) {
 	if _, err := d.Backup(ctx, "", BackupOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := d.pending(ctx, "work"); n != 0 {
+	if n, _ := d.Pending(ctx, "work"); n != 0 {
 		t.Fatalf("%d objects still queued", n)
 	}
 	r, _, _ := d.repo(ctx, "work")
