@@ -34,31 +34,13 @@ func benchTree(b *testing.B) (string, int64) {
 func BenchmarkFirstBackup(b *testing.B) {
 	src, total := benchTree(b)
 	b.SetBytes(total)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		r := repo.TestRepo(b, 0)
-		b.StartTimer()
-		if _, err := Run(ctx, r, Options{Roots: []string{src}}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchFirst(b, src, 0)
 }
 
 // BenchmarkUnchangedBackup measures a pass that finds nothing to do.
 func BenchmarkUnchangedBackup(b *testing.B) {
 	src, _ := benchTree(b)
-	r := repo.TestRepo(b, 0)
-	if _, err := Run(ctx, r, Options{Roots: []string{src}}); err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		res, err := Run(ctx, r, Options{Roots: []string{src}})
-		if err != nil || res.BytesRead != 0 {
-			b.Fatal(err, res.BytesRead)
-		}
-	}
+	benchUnchanged(b, src)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/308, "ns/file")
 }
 
@@ -81,16 +63,7 @@ func smallFiles(b *testing.B, n int) string {
 // walk, open, read, chunk, compress, seal, index.
 func BenchmarkFirstBackupSmallFiles(b *testing.B) {
 	const n = 5000
-	src := smallFiles(b, n)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		r := repo.TestRepo(b, 0)
-		b.StartTimer()
-		if res, err := Run(ctx, r, Options{Roots: []string{src}}); err != nil || res.New < n {
-			b.Fatal(err, res.New)
-		}
-	}
+	benchFirst(b, smallFiles(b, n), n)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n/1e3, "µs/file")
 }
 
@@ -98,7 +71,28 @@ func BenchmarkFirstBackupSmallFiles(b *testing.B) {
 // nothing changed: listing, lstat and the index's comparison.
 func BenchmarkUnchangedSmallFiles(b *testing.B) {
 	const n = 5000
-	src := smallFiles(b, n)
+	benchUnchanged(b, smallFiles(b, n))
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n/1e3, "µs/file")
+}
+
+// benchFirst times first backups of src, each into a new archive; every
+// pass must find at least minNew new files.
+func benchFirst(b *testing.B, src string, minNew int64) {
+	b.Helper()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		r := repo.TestRepo(b, 0)
+		b.StartTimer()
+		if res, err := Run(ctx, r, Options{Roots: []string{src}}); err != nil || res.New < minNew {
+			b.Fatal(err, res.New)
+		}
+	}
+}
+
+// benchUnchanged backs src up once, then times passes that must read nothing.
+func benchUnchanged(b *testing.B, src string) {
+	b.Helper()
 	r := repo.TestRepo(b, 0)
 	if _, err := Run(ctx, r, Options{Roots: []string{src}}); err != nil {
 		b.Fatal(err)
@@ -110,5 +104,4 @@ func BenchmarkUnchangedSmallFiles(b *testing.B) {
 			b.Fatal(err, res.BytesRead)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n/1e3, "µs/file")
 }
