@@ -73,6 +73,12 @@ func (db *DB) openMemTables(opt Options) error {
 			flags = os.O_RDONLY
 		}
 		mt, err := db.openMemTable(fid, flags)
+		if err == z.NewFile {
+			// Cairn: an empty file, left by a process killed between
+			// creating a memtable's file and giving it its size. It holds
+			// nothing; before, it made the database impossible to open.
+			err = nil
+		}
 		if err != nil {
 			return y.Wrapf(err, "while opening fid: %d", fid)
 		}
