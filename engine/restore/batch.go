@@ -31,6 +31,7 @@ type fileTask struct {
 	tmp       string
 	v         engine.Version
 	replace   bool // replaces an existing file: make it durable before the rename
+	direct    bool // written under its own name (tmp == t.name), in a fresh folder
 	remaining atomic.Int32
 	failed    atomic.Bool
 	holes     atomic.Bool // parts were left as holes: the size is set at the end
@@ -105,6 +106,7 @@ func (b *batch) place(t target) (*fs.Dir, fs.Info, bool, error) {
 	if err != nil {
 		return nil, fs.Info{}, false, err
 	}
+	b.giveWay(parent, t)
 	info, err := parent.Lstat(t.name)
 	if err != nil {
 		if fs.IsNotExist(err) {
@@ -158,9 +160,15 @@ func (b *batch) dir(t target, v engine.Version) error {
 		exists = false
 	}
 	if !exists {
-		if err := parent.Mkdir(t.name, 0o700); err != nil && !isExist(err) {
+		err := parent.Mkdir(t.name, 0o700)
+		switch {
+		case err == nil:
+			b.markFresh(t)
+		case !isExist(err):
 			return err
 		}
+	} else {
+		b.resumeFresh(t)
 	}
 	b.rn.res.dirs.Add(1)
 	b.rn.dirMeta = append(b.rn.dirMeta, dirMeta{root: b.root, t: t, v: v})
@@ -173,7 +181,7 @@ func (b *batch) file(t target, v engine.Version) error {
 	if err != nil {
 		return err
 	}
-	replace := false
+	replace, fresh := false, b.isFresh(t)
 	if exists {
 		if info.Type == engine.TypeRegular && info.Size == v.Size && info.ModTime == v.ModTime && b.sameContent(parent, t.name, &v) {
 			rn.res.already.Add(1)
@@ -182,9 +190,17 @@ func (b *batch) file(t target, v engine.Version) error {
 			b.rememberLink(t, &v)
 			return nil
 		}
-		var proceed bool
-		if proceed, replace, err = b.clear(parent, t, info); err != nil || !proceed {
-			return err
+		if fresh && info.Type == engine.TypeRegular {
+			// Left half-written by an interrupted run (unfinishedMarker).
+			if err := parent.Remove(t.name); err != nil {
+				return err
+			}
+		} else {
+			var proceed bool
+			if proceed, replace, err = b.clear(parent, t, info); err != nil || !proceed {
+				return err
+			}
+			fresh = false
 		}
 	}
 	if v.LinkID != 0 {
@@ -195,6 +211,9 @@ func (b *batch) file(t target, v engine.Version) error {
 		b.rememberLink(t, &v)
 	}
 	f := &fileTask{root: b.root, t: t, tmp: tempName(t.name), v: v, replace: replace}
+	if fresh {
+		f.tmp, f.direct = t.name, true
+	}
 	rn.prog.files.Add(1)
 	rn.prog.bytes.Add(v.Size)
 	if len(v.Chunks) == 0 {

@@ -288,7 +288,12 @@ func (w *packWorker) write(f *fileTask, data []byte, off int64) error {
 		}
 		// The first worker to touch a file creates it and keeps the handle;
 		// workers of other packs open it.
-		f.create.Do(func() { fh, f.createErr = parent.CreateTrunc(f.tmp, w.rn.mode(&f.v)) })
+		f.create.Do(func() {
+			fh, f.createErr = parent.CreateTrunc(f.tmp, w.rn.mode(&f.v))
+			if f.createErr == nil {
+				w.rn.unfinished.Store(f, struct{}{})
+			}
+		})
 		if f.createErr != nil {
 			return f.createErr
 		}
@@ -337,12 +342,14 @@ func (w *packWorker) finish(f *fileTask, fh *os.File) {
 			fh.Close()
 		}
 		parent.Remove(f.tmp)
+		w.rn.unfinished.Delete(f)
 		return
 	}
 	if fh == nil {
 		if fh, err = parent.OpenWrite(f.tmp); err != nil {
 			w.failFile(f, err)
 			parent.Remove(f.tmp)
+			w.rn.unfinished.Delete(f)
 			return
 		}
 	}
@@ -367,9 +374,10 @@ func (rn *run) finalize(parent *fs.Dir, f *fileTask, fh *os.File) error {
 	if cerr := fh.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
+	if err == nil && !f.direct {
 		err = parent.Rename(f.tmp, f.t.name)
 	}
+	rn.unfinished.Delete(f)
 	if err != nil {
 		parent.Remove(f.tmp)
 		return err

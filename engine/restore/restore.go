@@ -40,6 +40,13 @@ type run struct {
 	roots   []*restoreRoot
 	// dirMeta lists folders whose mode and time are set at the very end.
 	dirMeta []dirMeta
+	// fresh are the folders this restore made (or an interrupted run of it
+	// made, as their marker says): files go into them under their own
+	// names, without a temporary name and a rename (see unfinishedMarker).
+	fresh map[folderKey]bool
+	// unfinished holds the files created and not yet finished, removed if
+	// the restore stops early (an error, a cancel).
+	unfinished sync.Map // *fileTask → struct{}
 
 	prog progressCounters
 	res  resultAcc
@@ -68,7 +75,8 @@ type restoreRoot struct {
 func Run(ctx context.Context, r *repo.Repo, opts Options) (Result, error) {
 	opts.applyDefaults()
 	rn := &run{ctx: ctx, r: r, opts: opts, start: opts.Now(), umask: fs.Umask(), isRoot: fs.IsRoot(),
-		uid: uint32(os.Geteuid()), gid: uint32(os.Getegid()), names: newUserIDs(), links: map[uint64]linkTarget{}}
+		uid: uint32(os.Geteuid()), gid: uint32(os.Getegid()), names: newUserIDs(), links: map[uint64]linkTarget{},
+		fresh: map[folderKey]bool{}}
 	stop := rn.startProgress()
 	defer stop()
 	rn.content = rn.startContent()
@@ -78,15 +86,19 @@ func Run(ctx context.Context, r *repo.Repo, opts Options) (Result, error) {
 		}
 		if err := rn.restorePath(p); err != nil {
 			rn.content.wait()
+			rn.stopEarly()
 			return rn.result(), err
 		}
 	}
 	if err := rn.content.wait(); err != nil {
+		rn.stopEarly()
 		return rn.result(), err
 	}
 	for _, l := range rn.pending {
 		rn.link(l)
 	}
+	rn.removeUnfinished()
+	rn.removeMarkers()
 	rn.finishDirs()
 	for _, r := range rn.roots {
 		r.dir.Close()

@@ -1,0 +1,113 @@
+package restore
+
+import (
+	"path"
+
+	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/fs"
+)
+
+// unfinishedMarker is the empty file a restore puts in each folder it
+// creates, and removes once everything is written.
+//
+// In such a folder nothing of the person's can be in the way, so files are
+// written under their own names. Elsewhere each file is written under a
+// temporary name and renamed into place, so that an existing file is only
+// ever replaced by a complete one; on ext4 that rename was a fifth of a
+// restore of many small files (docs/PERFORMANCE.md).
+//
+// The marker is what makes this safe to resume. A restore killed halfway
+// (power cut, kill -9) leaves half-written files under real names; run
+// again, it finds the marker and knows that whatever does not match the
+// archive in that folder is its own unfinished work, to be written again,
+// not a person's file to move aside as "before restore". A restore that
+// stops any other way (an error, a cancel) removes its unfinished files and
+// the markers itself.
+const unfinishedMarker = ".cairn-restore-unfinished"
+
+// folderKey names a folder under a restore root.
+type folderKey struct {
+	root *restoreRoot
+	dir  string // relative to the root, "" for the root itself
+}
+
+// markFresh marks folder t, just created by this restore, as fresh. If the
+// marker cannot be made, files go in the careful way.
+func (b *batch) markFresh(t target) {
+	rel := path.Join(t.dir, t.name)
+	d, err := b.dirs.open(rel, false)
+	if err != nil {
+		return
+	}
+	fh, err := d.CreateTrunc(unfinishedMarker, 0o600)
+	if err != nil {
+		return
+	}
+	if fh.Close() == nil {
+		b.rn.fresh[folderKey{b.root, rel}] = true
+	}
+}
+
+// resumeFresh marks existing folder t fresh when an interrupted run of a
+// restore left its marker there.
+func (b *batch) resumeFresh(t target) {
+	rel := path.Join(t.dir, t.name)
+	d, err := b.dirs.open(rel, false)
+	if err != nil {
+		return
+	}
+	if info, err := d.Lstat(unfinishedMarker); err == nil && info.Type == engine.TypeRegular {
+		b.rn.fresh[folderKey{b.root, rel}] = true
+	}
+}
+
+// isFresh says whether files go into folder t.dir under their own names.
+func (b *batch) isFresh(t target) bool { return b.rn.fresh[folderKey{b.root, t.dir}] }
+
+// giveWay is called before anything is restored as t: an archive entry
+// named like the marker takes the marker's place, and its folder is
+// handled the careful way from then on.
+func (b *batch) giveWay(parent *fs.Dir, t target) {
+	k := folderKey{b.root, t.dir}
+	if t.name == unfinishedMarker && b.rn.fresh[k] {
+		parent.Remove(unfinishedMarker)
+		delete(b.rn.fresh, k)
+	}
+}
+
+// removeMarkers removes the markers once every file is written (before
+// folder times are set: removing a file changes its folder's time).
+func (rn *run) removeMarkers() {
+	for k := range rn.fresh {
+		dh := newDirs(k.root.dir)
+		if d, err := dh.open(k.dir, false); err == nil {
+			d.Remove(unfinishedMarker)
+		}
+		dh.closeAll()
+		delete(rn.fresh, k)
+	}
+}
+
+// stopEarly cleans up after a restore that stops before its end: the files
+// it created and did not finish go (they would look restored), and so do
+// the markers, since nothing unfinished is left for a next run to redo.
+func (rn *run) stopEarly() {
+	rn.removeUnfinished()
+	rn.removeMarkers()
+}
+
+// removeUnfinished removes the files created and neither finished nor
+// removed yet: all those in flight when a restore stops early, and any
+// whose removal failed on the way.
+func (rn *run) removeUnfinished() {
+	rn.unfinished.Range(func(k, _ any) bool {
+		f := k.(*fileTask)
+		dh := newDirs(f.root.dir)
+		if d, err := dh.open(f.t.dir, false); err == nil {
+			d.Remove(f.tmp)
+		}
+		dh.closeAll()
+		rn.unfinished.Delete(k)
+		return true
+	})
+}
