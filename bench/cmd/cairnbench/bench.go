@@ -259,6 +259,7 @@ func (b *bench) once(ctx context.Context, s stepID, p stepPlan, t *tool, r *resu
 		}
 	}
 	syscall.Sync()
+	b.waitWriteback(ctx, 30*time.Second)
 	b.waitIdle(ctx)
 	ctx, cancel := context.WithTimeout(ctx, b.cfg.timeout)
 	defer cancel()
