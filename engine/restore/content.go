@@ -59,8 +59,8 @@ func (rn *run) startContent() *content {
 	g.Go(c.dispatch)
 	for i := 0; i < rn.opts.Workers; i++ {
 		g.Go(func() error {
-			w := &packWorker{rn: rn, opener: rn.r.NewWorker().Opener, dirs: map[*restoreRoot]*dirs{}}
-			defer w.closeDirs()
+			w := &packWorker{rn: rn, opener: rn.r.NewWorker().Opener, dirs: rootDirs{}}
+			defer w.dirs.closeAll()
 			for job := range c.jobs {
 				if err := w.pack(job.num, job.needs); err != nil {
 					return err
@@ -166,26 +166,10 @@ func (rn *run) locate(files []*fileTask) (map[uint32][]need, error) {
 type packWorker struct {
 	rn     *run
 	opener *pack.Opener
-	dirs   map[*restoreRoot]*dirs
+	dirs   rootDirs
 	buf    []byte
 	plain  []byte
 	open   map[*fileTask]*os.File
-}
-
-// dirsFor returns the worker's folder handles under root.
-func (w *packWorker) dirsFor(root *restoreRoot) *dirs {
-	d, ok := w.dirs[root]
-	if !ok {
-		d = newDirs(root.dir)
-		w.dirs[root] = d
-	}
-	return d
-}
-
-func (w *packWorker) closeDirs() {
-	for _, d := range w.dirs {
-		d.closeAll()
-	}
 }
 
 func (w *packWorker) pack(num uint32, needs []need) error {
@@ -282,7 +266,7 @@ func (w *packWorker) blobs(needs []need, buf []byte, base int64, done map[*fileT
 func (w *packWorker) write(f *fileTask, data []byte, off int64) error {
 	fh, ok := w.open[f]
 	if !ok {
-		parent, err := w.dirsFor(f.root).open(f.t.dir, false)
+		parent, err := w.dirs.open(f.root, f.t.dir)
 		if err != nil {
 			return err
 		}
@@ -329,7 +313,7 @@ func (w *packWorker) failFile(f *fileTask, err error) {
 // finish renames a complete file into place, or removes a failed one's
 // temporary file. fh, when not nil, is an open handle on it.
 func (w *packWorker) finish(f *fileTask, fh *os.File) {
-	parent, err := w.dirsFor(f.root).open(f.t.dir, false)
+	parent, err := w.dirs.open(f.root, f.t.dir)
 	if err != nil {
 		if fh != nil {
 			fh.Close()

@@ -78,36 +78,31 @@ func (b *batch) giveWay(parent *fs.Dir, t target) {
 // removeMarkers removes the markers once every file is written (before
 // folder times are set: removing a file changes its folder's time).
 func (rn *run) removeMarkers() {
+	rd := rootDirs{}
+	defer rd.closeAll()
 	for k := range rn.fresh {
-		dh := newDirs(k.root.dir)
-		if d, err := dh.open(k.dir, false); err == nil {
+		if d, err := rd.open(k.root, k.dir); err == nil {
 			d.Remove(unfinishedMarker)
 		}
-		dh.closeAll()
 		delete(rn.fresh, k)
 	}
 }
 
-// stopEarly cleans up after a restore that stops before its end: the files
-// it created and did not finish go (they would look restored), and so do
-// the markers, since nothing unfinished is left for a next run to redo.
-func (rn *run) stopEarly() {
-	rn.removeUnfinished()
-	rn.removeMarkers()
-}
-
 // removeUnfinished removes the files created and neither finished nor
-// removed yet: all those in flight when a restore stops early, and any
-// whose removal failed on the way.
+// removed yet: all those in flight when a restore stops early (an error, a
+// cancel: they would look restored), and any whose removal failed on the
+// way. Then the markers go, since nothing unfinished is left for a next
+// run to redo. Called once the content stage has stopped.
 func (rn *run) removeUnfinished() {
+	rd := rootDirs{}
+	defer rd.closeAll()
 	rn.unfinished.Range(func(k, _ any) bool {
 		f := k.(*fileTask)
-		dh := newDirs(f.root.dir)
-		if d, err := dh.open(f.t.dir, false); err == nil {
+		if d, err := rd.open(f.root, f.t.dir); err == nil {
 			d.Remove(f.tmp)
 		}
-		dh.closeAll()
 		rn.unfinished.Delete(k)
 		return true
 	})
+	rn.removeMarkers()
 }

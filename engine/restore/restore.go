@@ -86,19 +86,18 @@ func Run(ctx context.Context, r *repo.Repo, opts Options) (Result, error) {
 		}
 		if err := rn.restorePath(p); err != nil {
 			rn.content.wait()
-			rn.stopEarly()
+			rn.removeUnfinished()
 			return rn.result(), err
 		}
 	}
 	if err := rn.content.wait(); err != nil {
-		rn.stopEarly()
+		rn.removeUnfinished()
 		return rn.result(), err
 	}
 	for _, l := range rn.pending {
 		rn.link(l)
 	}
 	rn.removeUnfinished()
-	rn.removeMarkers()
 	rn.finishDirs()
 	for _, r := range rn.roots {
 		r.dir.Close()
@@ -181,14 +180,13 @@ func (rn *run) fail(p string, err error) {
 // finishDirs sets folder modes and times, deepest first, once everything
 // inside them is written.
 func (rn *run) finishDirs() {
+	rd := rootDirs{}
+	defer rd.closeAll()
 	for i := len(rn.dirMeta) - 1; i >= 0; i-- {
 		m := rn.dirMeta[i]
-		dh := newDirs(m.root.dir)
-		parent, err := dh.open(m.t.dir, false)
-		if err == nil {
+		if parent, err := rd.open(m.root, m.t.dir); err == nil {
 			rn.applyMeta(parent, m.t.name, &m.v)
 		}
-		dh.closeAll()
 	}
 }
 

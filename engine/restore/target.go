@@ -76,6 +76,25 @@ func (d *dirs) open(rel string, create bool) (*fs.Dir, error) {
 	return h, nil
 }
 
+// rootDirs holds a dirs per restore root. Not safe for concurrent use.
+type rootDirs map[*restoreRoot]*dirs
+
+// open returns the handle of folder rel under root, without creating it.
+func (rd rootDirs) open(root *restoreRoot, rel string) (*fs.Dir, error) {
+	d, ok := rd[root]
+	if !ok {
+		d = newDirs(root.dir)
+		rd[root] = d
+	}
+	return d.open(rel, false)
+}
+
+func (rd rootDirs) closeAll() {
+	for _, d := range rd {
+		d.closeAll()
+	}
+}
+
 func (d *dirs) closeAll() {
 	for k, h := range d.cache {
 		h.Close()
