@@ -166,6 +166,29 @@ func (t *Table) DecrRef() error {
 	return nil
 }
 
+// Close unmaps the table and closes its file, like z.MmapFile.Close but
+// without its msync. Cairn: a table is written once, in CreateTable, and
+// synced there before anyone can read it, so the sync at close found
+// nothing to write, but it cost a system call per table: a command that
+// opened and closed an index of a few hundred tables spent about a fifth
+// of its time in them.
+func (t *Table) Close(maxSz int64) error {
+	mf := t.MmapFile
+	if mf == nil || mf.Fd == nil {
+		return nil
+	}
+	if err := z.Munmap(mf.Data); err != nil {
+		return fmt.Errorf("while munmap file: %s, error: %v", mf.Fd.Name(), err)
+	}
+	mf.Data = nil
+	if maxSz >= 0 {
+		if err := mf.Fd.Truncate(maxSz); err != nil {
+			return fmt.Errorf("while truncate file: %s, error: %v", mf.Fd.Name(), err)
+		}
+	}
+	return mf.Fd.Close()
+}
+
 // BlockEvictHandler is used to reuse the byte slice stored in the block on cache eviction.
 func BlockEvictHandler(b *Block) {
 	b.decrRef()
