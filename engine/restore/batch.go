@@ -107,6 +107,12 @@ func (b *batch) place(t target) (*fs.Dir, fs.Info, bool, error) {
 		return nil, fs.Info{}, false, err
 	}
 	b.giveWay(parent, t)
+	if b.isMade(t) {
+		// Each archive path is planned once, and other restored paths
+		// reach this folder only through their own folder keys (made
+		// there fails: the folder exists), so nothing is at t yet.
+		return parent, fs.Info{}, false, nil
+	}
 	info, err := parent.Lstat(t.name)
 	if err != nil {
 		if fs.IsNotExist(err) {

@@ -45,6 +45,7 @@ func (b *batch) markFresh(t target) {
 	}
 	if fh.Close() == nil {
 		b.rn.fresh[folderKey{b.root, rel}] = true
+		b.rn.made[folderKey{b.root, rel}] = true
 	}
 }
 
@@ -72,8 +73,13 @@ func (b *batch) giveWay(parent *fs.Dir, t target) {
 	if t.name == unfinishedMarker && b.rn.fresh[k] {
 		parent.Remove(unfinishedMarker)
 		delete(b.rn.fresh, k)
+		delete(b.rn.made, k)
 	}
 }
+
+// isMade says whether folder t.dir was created by this run (markFresh): an
+// entry restored there needs no look at what is in the way.
+func (b *batch) isMade(t target) bool { return b.rn.made[folderKey{b.root, t.dir}] }
 
 // removeMarkers removes the markers once every file is written (before
 // folder times are set: removing a file changes its folder's time).
@@ -85,6 +91,7 @@ func (rn *run) removeMarkers() {
 			d.Remove(unfinishedMarker)
 		}
 		delete(rn.fresh, k)
+		delete(rn.made, k)
 	}
 }
 
