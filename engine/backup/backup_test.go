@@ -258,3 +258,36 @@ func TestChangedPassTouchesOnlyWhatChanged(t *testing.T) {
 		t.Errorf("full scan missed c.txt: %+v", v)
 	}
 }
+
+// A folder new to the index is not looked up there (walkOpenDir); one that
+// comes back after it was deleted must still hold only what is in it now,
+// and changes in it must be seen by the pass after.
+func TestAFolderThatComesBackHoldsOnlyItsNewEntries(t *testing.T) {
+	f := newFixture(t, map[string]testtree.Node{"a/old.txt": {Data: "o"}, "a/sub/deep.txt": {Data: "d"}, "a/same.txt": {Data: "s"}})
+	f.run(Options{})
+	os.RemoveAll(filepath.Join(f.src, "a"))
+	if res := f.run(Options{}); res.Deleted != 5 {
+		t.Fatalf("deleted %d, want a, a/old.txt, a/same.txt, a/sub, a/sub/deep.txt", res.Deleted)
+	}
+	testtree.Write(t, f.src, map[string]testtree.Node{"a/same.txt": {Data: "s"}, "a/new.txt": {Data: "n"}, "a/sub2/x.txt": {Data: "x"}})
+	f.run(Options{})
+	now := func() string {
+		var got []string
+		f.r.Index().Tree(f.r.Dest(), f.src, index.View{At: index.Latest}, func(e index.Entry) error {
+			got = append(got, strings.TrimPrefix(e.Version.Path, f.src))
+			return nil
+		})
+		return strings.Join(got, " ")
+	}
+	if got, want := now(), " /a /a/new.txt /a/same.txt /a/sub2 /a/sub2/x.txt"; got != want {
+		t.Fatalf("as of now: %q, want %q", got, want)
+	}
+	os.Remove(filepath.Join(f.src, "a/new.txt"))
+	os.RemoveAll(filepath.Join(f.src, "a/sub2"))
+	if res := f.run(Options{}); res.Deleted != 3 {
+		t.Fatalf("deleted %d, want a/new.txt, a/sub2, a/sub2/x.txt", res.Deleted)
+	}
+	if got, want := now(), " /a /a/same.txt"; got != want {
+		t.Fatalf("as of now: %q, want %q", got, want)
+	}
+}

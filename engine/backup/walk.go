@@ -42,15 +42,16 @@ func (p *pass) walk() error {
 }
 
 // walkSub walks a subfolder, on another walker when one is free. The
-// folder is opened here, while its parent is surely open.
-func (p *pass) walkSub(pathname string, parent *fs.Dir, name string) error {
+// folder is opened here, while its parent is surely open. indexed says
+// whether the index may know entries in it (see walkOpenDir).
+func (p *pass) walkSub(pathname string, parent *fs.Dir, name string, indexed bool) error {
 	if parent == nil || p.walkSlots == nil {
-		return p.walkDir(pathname, parent, name)
+		return p.walkDir(pathname, parent, name, indexed)
 	}
 	select {
 	case p.walkSlots <- struct{}{}:
 	default:
-		return p.walkDir(pathname, parent, name)
+		return p.walkDir(pathname, parent, name, indexed)
 	}
 	d, err := p.openDir(pathname, parent, name)
 	if d == nil {
@@ -59,7 +60,7 @@ func (p *pass) walkSub(pathname string, parent *fs.Dir, name string) error {
 	}
 	p.walkers.Go(func() error {
 		defer func() { <-p.walkSlots }()
-		return p.walkOpenDir(pathname, d)
+		return p.walkOpenDir(pathname, d, indexed)
 	})
 	return nil
 }
@@ -166,7 +167,11 @@ func (p *pass) visit(pathname string, parent *fs.Dir, name string, info fs.Info,
 		if p.opts.Changed && parent != nil && had {
 			return nil // a known subfolder: changes in it come as their own paths
 		}
-		return p.walkSub(pathname, parent, name)
+		// A folder's own record is committed before anything in it, so a
+		// subfolder the index did not know holds nothing the index knows.
+		// A root is looked up whatever: the index may know what is below
+		// it from when it was not a root.
+		return p.walkSub(pathname, parent, name, had || parent == nil)
 	case engine.TypeRegular:
 		if !changed {
 			p.res.unchanged.Add(1)
@@ -226,12 +231,12 @@ func (p *pass) queueFile(j *fileJob) error {
 }
 
 // walkDir merges a folder's listing with the index's children of it.
-func (p *pass) walkDir(pathname string, parent *fs.Dir, name string) error {
+func (p *pass) walkDir(pathname string, parent *fs.Dir, name string, indexed bool) error {
 	d, err := p.openDir(pathname, parent, name)
 	if d == nil {
 		return err
 	}
-	return p.walkOpenDir(pathname, d)
+	return p.walkOpenDir(pathname, d, indexed)
 }
 
 // openDir opens a folder to walk; nil with a nil error when it could not
@@ -254,17 +259,23 @@ func (p *pass) openDir(pathname string, parent *fs.Dir, name string) (*fs.Dir, e
 	return d, nil
 }
 
-// walkOpenDir walks an open folder and closes it.
-func (p *pass) walkOpenDir(pathname string, d *fs.Dir) error {
+// walkOpenDir walks an open folder and closes it. Unless indexed, the
+// folder is new to the index and its entries are not looked up there: in a
+// first backup that was a seek into every table of the index per folder
+// (and per subfolder), for nothing.
+func (p *pass) walkOpenDir(pathname string, d *fs.Dir, indexed bool) error {
 	defer d.Close()
 	names, err := d.Names()
 	if err != nil {
 		p.fail(pathname, fmt.Errorf("folder could not be listed (its contents keep their earlier versions): %w", err))
 		return nil
 	}
-	known := p.r.Index().StatChildren(p.r.Dest(), pathname)
+	known, more := index.NoChildren(), false
+	if indexed {
+		known = p.r.Index().StatChildren(p.r.Dest(), pathname)
+		more = known.Next()
+	}
 	defer known.Close()
-	more := known.Next()
 	for _, n := range names {
 		child := join(pathname, n)
 		// Entries the index knows and the folder no longer holds, up to n.

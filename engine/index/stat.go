@@ -113,9 +113,12 @@ func (ix *Index) StatChildren(d Dest, dir string) *Children {
 	return c
 }
 
+// NoChildren is a list of children with none in it.
+func NoChildren() *Children { return &Children{} }
+
 // Next moves to the next child; false at the end or on error (see Err).
 func (c *Children) Next() bool {
-	for c.it.Valid() {
+	for c.it != nil && c.it.Valid() {
 		k := c.it.Key()
 		rest := k[len(c.prefix):]
 		if i := bytes.IndexByte(rest, '/'); i >= 0 {
@@ -147,7 +150,11 @@ func (c *Children) Stat() Stat { return c.stat }
 func (c *Children) Err() error { return c.err }
 
 // Close releases the iterator.
-func (c *Children) Close() { c.it.Close() }
+func (c *Children) Close() {
+	if c.it != nil {
+		c.it.Close()
+	}
+}
 
 // StatTree calls fn for every stat entry at or below root (root itself first
 // when present), in key order. Used to record deletions when a folder vanishes.
