@@ -2,6 +2,7 @@ package restore
 
 import (
 	"path"
+	"strings"
 
 	"github.com/cairnbackup/cairn/engine"
 	"github.com/cairnbackup/cairn/engine/fs"
@@ -43,10 +44,27 @@ func (b *batch) markFresh(t target) {
 	if err != nil {
 		return
 	}
-	if fh.Close() == nil {
-		b.rn.fresh[folderKey{b.root, rel}] = true
-		b.rn.made[folderKey{b.root, rel}] = true
+	if fh.Close() != nil {
+		return
 	}
+	if foldsCase(d) {
+		// Two archive names that differ only in case ("Makefile",
+		// "makefile", from a Linux computer) are one file in a folder
+		// like this one (macOS and Windows ignore case by default):
+		// written straight under their names, they would be written into
+		// each other. Here every file gets a temporary name and a rename.
+		d.Remove(unfinishedMarker)
+		return
+	}
+	b.rn.fresh[folderKey{b.root, rel}] = true
+	b.rn.made[folderKey{b.root, rel}] = true
+}
+
+// foldsCase says whether folder d ignores case in names: whether the marker
+// just made in it is found under its name in capitals.
+func foldsCase(d *fs.Dir) bool {
+	_, err := d.Lstat(strings.ToUpper(unfinishedMarker))
+	return err == nil
 }
 
 // resumeFresh marks existing folder t fresh when an interrupted run of a

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cairnbackup/cairn/engine"
+	"github.com/cairnbackup/cairn/engine/fs"
 	"github.com/cairnbackup/cairn/engine/index"
 	"github.com/cairnbackup/cairn/engine/repo"
 )
@@ -211,4 +212,28 @@ func TestACancelledRestoreLeavesNoHalfWrittenFiles(t *testing.T) {
 		return nil
 	})
 	t.Logf("%d of 64 files finished before the cancel", n)
+}
+
+// foldsCase finds the marker under its name in capitals where the folder
+// ignores case. Linux file systems here do not, so the folder is made to
+// look like one that does by holding both names.
+func TestFoldsCaseFindsTheMarkerUnderItsNameInCapitals(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, unfinishedMarker), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d, err := fs.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if foldsCase(d) {
+		t.Fatal("a case-sensitive folder was taken for one that ignores case")
+	}
+	if err := os.WriteFile(filepath.Join(dir, strings.ToUpper(unfinishedMarker)), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if !foldsCase(d) {
+		t.Fatal("the marker in capitals was not found")
+	}
 }
