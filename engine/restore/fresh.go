@@ -52,7 +52,8 @@ func (b *batch) markFresh(t target) {
 		// "makefile", from a Linux computer) are one file in a folder
 		// like this one (macOS and Windows ignore case by default):
 		// written straight under their names, they would be written into
-		// each other. Here every file gets a temporary name and a rename.
+		// each other. Here every file gets a temporary name (apart from
+		// the other's: tempName) and a rename, and the later one wins.
 		d.Remove(unfinishedMarker)
 		return
 	}

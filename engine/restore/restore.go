@@ -253,12 +253,15 @@ func (rn *run) mode(v *engine.Version) uint32 {
 // tempName is where the entry name is written before it is renamed into
 // place: next to it, hidden, and the same on every run, so a restore that was
 // interrupted and is run again reuses (overwrites) its leftovers instead of
-// leaving them behind.
+// leaving them behind. A few hex digits of a hash of the name keep the
+// temporary names of two names that differ only in case apart where case
+// is ignored (macOS, Windows): each file is then written whole, and the
+// later rename wins.
 func tempName(name string) string {
-	if len(name) <= 200 {
-		return "." + name + ".cairn-restore"
-	}
 	h := sha256.Sum256([]byte(name))
+	if len(name) <= 200 {
+		return "." + name + "." + hex.EncodeToString(h[:4]) + ".cairn-restore"
+	}
 	return ".cairn-restore-" + hex.EncodeToString(h[:12])
 }
 

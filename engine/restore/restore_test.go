@@ -136,6 +136,11 @@ func TestAsideNames(t *testing.T) {
 	if got := tempName(strings.Repeat("x", 250)); len(got) > 60 || !strings.HasPrefix(got, ".cairn-restore-") {
 		t.Errorf("temp name for a long name: %q", got)
 	}
+	// The same on every run; apart, ignoring case, for names that differ only in case.
+	if a, b := tempName("Makefile"), tempName("makefile"); a != tempName("Makefile") || strings.EqualFold(a, b) ||
+		!strings.HasPrefix(a, ".Makefile.") || !strings.HasSuffix(a, ".cairn-restore") {
+		t.Errorf("temp names %q and %q", a, b)
+	}
 }
 
 // BenchmarkRestore measures restoring a tree of small and large files.
