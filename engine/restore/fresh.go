@@ -26,6 +26,14 @@ import (
 // the markers itself.
 const unfinishedMarker = ".cairn-restore-unfinished"
 
+// freshness says how a folder came to be fresh (run.fresh).
+type freshness uint8
+
+const (
+	resumed freshness = iota + 1 // an interrupted run made it: its marker is there
+	made                         // this run made it
+)
+
 // folderKey names a folder under a restore root.
 type folderKey struct {
 	root *restoreRoot
@@ -57,8 +65,7 @@ func (b *batch) markFresh(t target) {
 		d.Remove(unfinishedMarker)
 		return
 	}
-	b.rn.fresh[folderKey{b.root, rel}] = true
-	b.rn.made[folderKey{b.root, rel}] = true
+	b.rn.fresh[folderKey{b.root, rel}] = made
 }
 
 // foldsCase says whether folder d ignores case in names: whether the marker
@@ -77,28 +84,27 @@ func (b *batch) resumeFresh(t target) {
 		return
 	}
 	if info, err := d.Lstat(unfinishedMarker); err == nil && info.Type == engine.TypeRegular {
-		b.rn.fresh[folderKey{b.root, rel}] = true
+		b.rn.fresh[folderKey{b.root, rel}] = resumed
 	}
 }
 
 // isFresh says whether files go into folder t.dir under their own names.
-func (b *batch) isFresh(t target) bool { return b.rn.fresh[folderKey{b.root, t.dir}] }
+func (b *batch) isFresh(t target) bool { return b.rn.fresh[folderKey{b.root, t.dir}] != 0 }
 
 // giveWay is called before anything is restored as t: an archive entry
 // named like the marker takes the marker's place, and its folder is
 // handled the careful way from then on.
 func (b *batch) giveWay(parent *fs.Dir, t target) {
 	k := folderKey{b.root, t.dir}
-	if t.name == unfinishedMarker && b.rn.fresh[k] {
+	if t.name == unfinishedMarker && b.rn.fresh[k] != 0 {
 		parent.Remove(unfinishedMarker)
 		delete(b.rn.fresh, k)
-		delete(b.rn.made, k)
 	}
 }
 
 // isMade says whether folder t.dir was created by this run (markFresh): an
 // entry restored there needs no look at what is in the way.
-func (b *batch) isMade(t target) bool { return b.rn.made[folderKey{b.root, t.dir}] }
+func (b *batch) isMade(t target) bool { return b.rn.fresh[folderKey{b.root, t.dir}] == made }
 
 // removeMarkers removes the markers once every file is written (before
 // folder times are set: removing a file changes its folder's time).
@@ -110,7 +116,6 @@ func (rn *run) removeMarkers() {
 			d.Remove(unfinishedMarker)
 		}
 		delete(rn.fresh, k)
-		delete(rn.made, k)
 	}
 }
 

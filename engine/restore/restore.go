@@ -43,10 +43,9 @@ type run struct {
 	// fresh are the folders this restore made (or an interrupted run of it
 	// made, as their marker says): files go into them under their own
 	// names, without a temporary name and a rename (see unfinishedMarker).
-	fresh map[folderKey]bool
-	// made are the fresh folders this run itself created. Nothing but what
-	// it puts there can be in them, so nothing is looked for first.
-	made map[folderKey]bool
+	// Those this run itself created (made) hold nothing but what it puts
+	// there, so nothing is looked for in them first.
+	fresh map[folderKey]freshness
 	// unfinished holds the files created and not yet finished, removed if
 	// the restore stops early (an error, a cancel).
 	unfinished sync.Map // *fileTask → struct{}
@@ -79,7 +78,7 @@ func Run(ctx context.Context, r *repo.Repo, opts Options) (Result, error) {
 	opts.applyDefaults()
 	rn := &run{ctx: ctx, r: r, opts: opts, start: opts.Now(), umask: fs.Umask(), isRoot: fs.IsRoot(),
 		uid: uint32(os.Geteuid()), gid: uint32(os.Getegid()), names: newUserIDs(), links: map[uint64]linkTarget{},
-		fresh: map[folderKey]bool{}, made: map[folderKey]bool{}}
+		fresh: map[folderKey]freshness{}}
 	stop := rn.startProgress()
 	defer stop()
 	rn.content = rn.startContent()
