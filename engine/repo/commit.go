@@ -14,7 +14,9 @@ import (
 func (r *Repo) Commit(ctx context.Context, packs []FinishedPack, versions []engine.Version) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	sw := r.newSegmentWriter()
+	sw := r.segmentWriterWith(r.segBuf)
+	r.segBuf = nil
+	defer func() { r.segBuf = sw.spare() }()
 	ords := make([]int, len(versions))
 	for i := range versions {
 		var err error

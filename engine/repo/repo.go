@@ -165,6 +165,7 @@ type Repo struct {
 	nextPack atomic.Uint32
 	nextSeg  atomic.Uint32
 	mu       sync.Mutex // guards Sync and Commit against each other
+	segBuf   []byte     // a buffer Commit's segment writer grew, for the next Commit (guarded by mu)
 }
 
 // Forget overwrites the archive keys r holds, for a repo opened for a

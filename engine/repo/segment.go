@@ -35,6 +35,8 @@ const (
 type segmentWriter struct {
 	r     *Repo
 	buf   []byte
+	rec   []byte // one record, encoded
+	most  int    // the most of buf a segment used
 	count uint32
 	out   []segmentOut
 }
@@ -44,14 +46,34 @@ type segmentOut struct {
 	info index.SegmentInfo
 }
 
-func (r *Repo) newSegmentWriter() *segmentWriter {
-	return &segmentWriter{r: r, buf: make([]byte, 4, 64<<10)}
+func (r *Repo) newSegmentWriter() *segmentWriter { return r.segmentWriterWith(nil) }
+
+// segmentWriterWith returns a segment writer that fills buf (nil: a new
+// one). A first backup commits thousands of versions at each checkpoint,
+// and growing a new buffer to a segment's size each time was a tenth of
+// everything a first backup of a million files allocated.
+func (r *Repo) segmentWriterWith(buf []byte) *segmentWriter {
+	if buf == nil {
+		buf = make([]byte, 0, 64<<10)
+	}
+	return &segmentWriter{r: r, buf: buf[:4]}
+}
+
+// spare returns the writer's buffer for the next writer, unless its
+// segments used less than a quarter of it: a large checkpoint's buffer is
+// not kept for the small ones that follow.
+func (s *segmentWriter) spare() []byte {
+	if s.most < cap(s.buf)/4 {
+		return nil
+	}
+	return s.buf
 }
 
 // add appends a record and returns the ordinal (in s.out) of the segment
 // it will be written in.
 func (s *segmentWriter) add(ctx context.Context, v *engine.Version) (int, error) {
-	rec := engine.AppendVersion(nil, v, true)
+	s.rec = engine.AppendVersion(s.rec[:0], v, true)
+	rec := s.rec
 	if len(s.buf)+len(rec)+binary.MaxVarintLen32 > maxSegmentRaw && s.count > 0 {
 		if err := s.flush(ctx); err != nil {
 			return 0, err
@@ -79,6 +101,7 @@ func (s *segmentWriter) flush(ctx context.Context) error {
 		return nil
 	}
 	binary.LittleEndian.PutUint32(s.buf, s.count)
+	s.most = max(s.most, len(s.buf))
 	plain := []byte{0, 0, 0, 0, 0}
 	plain, algo := compress.NewCompressor().Compress(plain, s.buf)
 	plain[0] = byte(algo)

@@ -38,7 +38,18 @@ type levelsController struct {
 	kv     *DB
 
 	cstatus compactStatus
+
+	// builders (Cairn) bounds the tables all compactions build at once,
+	// from the builder's creation until its table is written: each holds
+	// an allocator of about its table's size, and Badger's own limit is per
+	// compaction (8 plus one per split, up to 5 splits). A large index
+	// compacted while a first backup writes it kept 8 or more in flight.
+	builders chan struct{}
 }
+
+// maxBuilders (Cairn) is the size of levelsController.builders: one table
+// filled while another is written, and one more for a second compactor.
+const maxBuilders = 3
 
 // revertToManifest checks that all necessary table files exist and removes all table files not
 // referenced by the manifest. idMap is a set of table file id's that were read from the directory
@@ -68,8 +79,9 @@ func revertToManifest(kv *DB, mf *Manifest, idMap map[uint64]struct{}) error {
 func newLevelsController(db *DB, mf *Manifest) (*levelsController, error) {
 	y.AssertTrue(db.opt.NumLevelZeroTablesStall > db.opt.NumLevelZeroTables)
 	s := &levelsController{
-		kv:     db,
-		levels: make([]*levelHandler, db.opt.MaxLevels),
+		kv:       db,
+		levels:   make([]*levelHandler, db.opt.MaxLevels),
+		builders: make(chan struct{}, maxBuilders),
 	}
 	s.cstatus.tables = make(map[uint64]struct{})
 	s.cstatus.levels = make([]*levelCompactStatus, db.opt.MaxLevels)
@@ -132,11 +144,13 @@ func newLevelsController(db *DB, mf *Manifest) (*levelsController, error) {
 			topt.Compression = tf.Compression
 			topt.DataKey = dk
 
-			mf, err := z.OpenMmapFile(fname, db.opt.getFileFlags(), 0)
+			// Cairn: tables are read with pread, not mapped (table/file.go).
+			fd, err := os.OpenFile(fname, db.opt.getFileFlags(), 0)
 			if err != nil {
 				rerr = y.Wrapf(err, "Opening file: %q", fname)
 				return
 			}
+			mf := &z.MmapFile{Fd: fd}
 			t, err := table.OpenTable(mf, topt)
 			if err != nil {
 				if strings.HasPrefix(err.Error(), "CHECKSUM_MISMATCH:") {
@@ -874,6 +888,7 @@ func (s *levelsController) subcompact(it y.Iterator, kr keyRange, cd compactDef,
 		bopts := buildTableOptions(s.kv)
 		// Set TableSize to the target file size for that level.
 		bopts.TableSize = uint64(cd.t.fileSz[cd.nextLevel.level])
+		s.builders <- struct{}{} // Cairn: released once the table is written
 		builder := table.NewTableBuilder(bopts)
 
 		// This would do the iteration and add keys to builder.
@@ -885,16 +900,20 @@ func (s *levelsController) subcompact(it y.Iterator, kr keyRange, cd compactDef,
 			// Cleanup builder resources:
 			builder.Finish()
 			builder.Close()
+			<-s.builders
 			continue
 		}
 		numBuilds++
 		if err := inflightBuilders.Do(); err != nil {
+			builder.Close()
+			<-s.builders
 			// Can't return from here, until I decrRef all the tables that I built so far.
 			break
 		}
 		go func(builder *table.Builder, fileID uint64) {
 			var err error
 			defer inflightBuilders.Done(err)
+			defer func() { <-s.builders }()
 			defer builder.Close()
 
 			var tbl *table.Table
@@ -950,15 +969,14 @@ func (s *levelsController) compactBuildTables(
 		// Create iterators across all the tables involved first.
 		var iters []y.Iterator
 		switch {
-		// Cairn: DROPBEHIND, the compaction reads each table once.
 		case lev == 0:
-			iters = appendIteratorsReversed(iters, topTables, table.NOCACHE|table.DROPBEHIND)
+			iters = appendIteratorsReversed(iters, topTables, table.NOCACHE)
 		case len(topTables) > 0:
 			y.AssertTrue(len(topTables) == 1)
-			iters = []y.Iterator{topTables[0].NewIterator(table.NOCACHE | table.DROPBEHIND)}
+			iters = []y.Iterator{topTables[0].NewIterator(table.NOCACHE)}
 		}
 		// Next level has level>=1 and we can use ConcatIterator as key ranges do not overlap.
-		return append(iters, table.NewConcatIterator(valid, table.NOCACHE|table.DROPBEHIND))
+		return append(iters, table.NewConcatIterator(valid, table.NOCACHE))
 	}
 
 	res := make(chan *table.Table, 3)

@@ -15,8 +15,7 @@ import (
 
 // DB is a Badger database.
 type DB struct {
-	db   *badger.DB
-	trim *trimmer // nil where there is nothing to trim
+	db *badger.DB
 }
 
 var _ index.KV = (*DB)(nil)
@@ -29,12 +28,15 @@ var _ index.KV = (*DB)(nil)
 //
 // What Badger holds in memory, and what bounds it:
 //   - memtables: (NumMemtables + 1) skiplist arenas of about 1.3 × MemTableSize;
-//   - table builders: each starts with a buffer of twice its table's size.
-//     A compaction keeps up to 8 + 5 of them in flight (no option changes
-//     that), NumCompactors compactions run at once, and Badger keeps up to 8
-//     idle builder buffers, at the largest size they grew to, for reuse;
-//   - table files are mapped, not read into the heap (no block or index
-//     cache); the trimmer (resident.go) keeps their pages from piling up.
+//   - table builders: each starts with a buffer of 1.25 times its table's
+//     size; all compactions together build at most 3 tables at once, and
+//     Badger keeps up to 8 idle builder buffers for reuse (Cairn's copy of
+//     Badger, third_party/badger/CAIRN.md);
+//   - each open table's index (bloom filter and block offsets, about 10 KiB
+//     for a 1 MiB table of 16 KiB blocks: about 10 bytes per file) and the
+//     blocks being read. Table files are read with pread, not mapped
+//     (CAIRN.md again), so the index's pages stay in the page cache, out of
+//     the process; there is no block or index cache.
 func Options(dir string) badger.Options {
 	o := badger.DefaultOptions(dir)
 	// 1 MiB (default 64): a memtable is flushed as one level-0 table, built
@@ -49,11 +51,18 @@ func Options(dir string) badger.Options {
 	// A builder's buffer is twice its table's size, so growing tables with
 	// depth made memory grow with the index: 202–224 MiB peak at 300,000
 	// files with 2 MiB doubling, 84 MiB of it builder buffers. The cost: more table
-	// files (about 300 at a million files; each one a mapping and a file
-	// handle), a little more merging, and more garbage: Badger writes each
+	// files (about 300 at a million files; each one a file handle and its index
+	// in memory), a little more merging, and more garbage: Badger writes each
 	// table's index through a 3 MiB scratch buffer whatever the table's
 	// size, so 512 KiB tables were no leaner at the peak.
 	o.BaseTableSize = 1 << 20
+	// 16 KiB blocks (default 4): a table's index lists each block with its
+	// first key (a path, for most of Cairn's keys), and every open table's
+	// index stays in memory. At a million files the indexes of 4 KiB blocks
+	// took about 10 MiB of the heap at the peak of a first backup, those of
+	// 16 KiB blocks about 3.5. The cost: a lookup that passes the bloom
+	// filter reads 16 KiB instead of 4 (one pread from the page cache).
+	o.BlockSize = 16 << 10
 	o.TableSizeMultiplier = 1
 	o.BaseLevelSize = 8 << 20 // default 10 MiB; level 1 small, so level-0 compactions stay short
 	// Level 0 holds up to 16 tables before they are merged down (default 5).
@@ -69,8 +78,8 @@ func Options(dir string) badger.Options {
 	// No compression: values are mostly random IDs, and compressed tables
 	// would need a block cache (memory) or a decompression on every read.
 	o.Compression = options.None
-	o.BlockCacheSize = 0 // blocks are read from the mapped tables
-	o.IndexCacheSize = 0 // table indexes and bloom filters are read from the mapped tables too
+	o.BlockCacheSize = 0 // blocks are read from the table files (pread) when needed
+	o.IndexCacheSize = 0 // each table's index is read once, when the table opens
 	// Values above ValueThreshold go to the value log, a mapped file of up
 	// to 2 × ValueLogFileSize; only pages written count, and with a 16 KiB
 	// threshold only the chunk lists of files of ~500 MB and more go there.
@@ -93,12 +102,11 @@ func Open(dir string) (*DB, error) {
 		}
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	return &DB{db: db, trim: newTrimmer(db, dir)}, nil
+	return &DB{db: db}, nil
 }
 
 // Close implements index.KV.
 func (d *DB) Close() error {
-	d.trim.close()
 	return d.db.Close()
 }
 
@@ -107,7 +115,6 @@ func (d *DB) Sizes() (int64, int64) { return d.db.Size() }
 
 // Get implements index.KV.
 func (d *DB) Get(key []byte) ([]byte, error) {
-	d.trim.use()
 	var out []byte
 	err := d.db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(key)
@@ -130,10 +137,6 @@ func (d *DB) Iterator(prefix []byte, keysOnly bool) index.Iterator {
 		// app quits) finds nothing, rather than bringing the app down.
 		return closedIterator{}
 	}
-	// Open iterators keep the trimmer sweeping, as open batches do: a
-	// long read of the index (the end of a pass looks for deleted files
-	// through all of it) otherwise left every page it read resident.
-	d.trim.begin()
 	txn := d.db.NewTransaction(false)
 	o := badger.DefaultIteratorOptions
 	o.PrefetchValues = !keysOnly
@@ -141,7 +144,7 @@ func (d *DB) Iterator(prefix []byte, keysOnly bool) index.Iterator {
 	o.Prefix = prefix
 	it := txn.NewIterator(o)
 	it.Seek(prefix)
-	return &iterator{txn: txn, it: it, prefix: prefix, trim: d.trim}
+	return &iterator{txn: txn, it: it, prefix: prefix}
 }
 
 // closedIterator is the iterator of a closed index: empty.
@@ -159,7 +162,6 @@ type iterator struct {
 	it     *badger.Iterator
 	prefix []byte
 	buf    []byte
-	trim   *trimmer
 	closed bool
 }
 
@@ -179,22 +181,19 @@ func (i *iterator) Close() {
 	i.closed = true
 	i.it.Close()
 	i.txn.Discard()
-	i.trim.end()
 }
 
 // Batch implements index.KV. A batch can be used again after Flush or Cancel.
-func (d *DB) Batch() index.Batch { return &batch{db: d.db, trim: d.trim} }
+func (d *DB) Batch() index.Batch { return &batch{db: d.db} }
 
 type batch struct {
-	db   *badger.DB
-	wb   *badger.WriteBatch
-	trim *trimmer
+	db *badger.DB
+	wb *badger.WriteBatch
 }
 
 func (b *batch) get() *badger.WriteBatch {
 	if b.wb == nil {
 		b.wb = b.db.NewWriteBatch()
-		b.trim.begin()
 	}
 	return b.wb
 }
@@ -211,7 +210,6 @@ func (b *batch) Flush() error {
 	}
 	err := b.wb.Flush()
 	b.wb = nil
-	b.trim.end()
 	return err
 }
 
@@ -219,7 +217,6 @@ func (b *batch) Cancel() {
 	if b.wb != nil {
 		b.wb.Cancel()
 		b.wb = nil
-		b.trim.end()
 	}
 }
 

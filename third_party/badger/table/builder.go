@@ -115,7 +115,12 @@ const maxAllocatorInitialSz = 256 << 20
 
 // NewTableBuilder makes a new TableBuilder.
 func NewTableBuilder(opts Options) *Builder {
-	sz := 2 * int(opts.TableSize)
+	// Cairn: 1.25 times the table's size, not 2: a table's blocks are
+	// all that goes into its allocator, and a builder is finished at 0.95
+	// of the table's size. Compactions of a large index keep several
+	// builders in flight, each holding its allocator until the table is
+	// written.
+	sz := int(opts.TableSize) + int(opts.TableSize)/4
 	if sz > maxAllocatorInitialSz {
 		sz = maxAllocatorInitialSz
 	}

@@ -170,8 +170,7 @@ type Iterator struct {
 
 	// Internally, Iterator is bidirectional. However, we only expose the
 	// unidirectional functionality for now.
-	opt     int // Valid options are REVERSED, NOCACHE and DROPBEHIND.
-	dropped bool
+	opt int // Valid options are REVERSED and NOCACHE.
 }
 
 // NewIterator returns a new iterator of the Table
@@ -184,21 +183,7 @@ func (t *Table) NewIterator(opt int) *Iterator {
 // Close closes the iterator (and it must be called).
 func (itr *Iterator) Close() error {
 	itr.bi.Close()
-	itr.dropBehind()
 	return itr.t.DecrRef()
-}
-
-// dropBehind (Cairn) lets go of the pages of a table a DROPBEHIND iterator
-// has read (drop_linux.go). Compaction reads its input tables once from
-// start to end; without this each page it read stayed in the process's
-// resident size until the index's trimmer next swept, and a large
-// compaction read tens of MiB between two sweeps. The iterator holds a
-// reference to the table, so the mapping is still there.
-func (itr *Iterator) dropBehind() {
-	if itr.opt&DROPBEHIND != 0 && !itr.dropped {
-		itr.dropped = true
-		dropPages(itr.t.Data)
-	}
 }
 
 func (itr *Iterator) reset() {
@@ -328,7 +313,6 @@ func (itr *Iterator) next() {
 
 	if itr.bpos >= itr.t.offsetsLength() {
 		itr.err = io.EOF
-		itr.dropBehind()
 		return
 	}
 
@@ -435,9 +419,6 @@ func (itr *Iterator) Seek(key []byte) {
 var (
 	REVERSED int = 2
 	NOCACHE  int = 4
-	// DROPBEHIND (Cairn): the iterator reads its table once; let go of its
-	// pages when done (Iterator.dropBehind).
-	DROPBEHIND int = 8
 )
 
 // ConcatIterator concatenates the sequences defined by several iterators.  (It only works with

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -166,28 +165,12 @@ func (t *Table) DecrRef() error {
 	return nil
 }
 
-// Close unmaps the table and closes its file, like z.MmapFile.Close but
-// without its msync. Cairn: a table is written once, in CreateTable, and
-// synced there before anyone can read it, so the sync at close found
-// nothing to write, but it cost a system call per table: a command that
-// opened and closed an index of a few hundred tables spent about a fifth
-// of its time in them.
-func (t *Table) Close(maxSz int64) error {
-	mf := t.MmapFile
-	if mf == nil || mf.Fd == nil {
-		return nil
-	}
-	if err := z.Munmap(mf.Data); err != nil {
-		return fmt.Errorf("while munmap file: %s, error: %v", mf.Fd.Name(), err)
-	}
-	mf.Data = nil
-	if maxSz >= 0 {
-		if err := mf.Fd.Truncate(maxSz); err != nil {
-			return fmt.Errorf("while truncate file: %s, error: %v", mf.Fd.Name(), err)
-		}
-	}
-	return mf.Fd.Close()
-}
+// Close closes the table's file (table/file.go, Cairn: tables are not
+// mapped), truncating it to maxSz if maxSz >= 0.
+func (t *Table) Close(maxSz int64) error { return t.closeFile(maxSz, false) }
+
+// Delete closes the table's file and removes it (Cairn: table/file.go).
+func (t *Table) Delete() error { return t.closeFile(0, true) }
 
 // BlockEvictHandler is used to reuse the byte slice stored in the block on cache eviction.
 func BlockEvictHandler(b *Block) {
@@ -202,6 +185,7 @@ type Block struct {
 	entryOffsets      []uint32 // used to binary search an entry in the block.
 	chkLen            int      // checksum length.
 	freeMe            bool     // used to determine if the blocked should be reused.
+	buf               *[]byte  // Cairn: the read buffer data is in, back to blockBufs when done (file.go)
 	ref               atomic.Int32
 }
 
@@ -247,6 +231,7 @@ func (b *Block) decrRef() {
 		if b.freeMe {
 			z.Free(b.data)
 		}
+		b.releaseBuf()
 		NumBlocks.Add(-1)
 		// blockPool.Put(&b.data)
 	}
@@ -265,24 +250,16 @@ func (b *Block) verifyCheckSum() error {
 	return y.VerifyChecksum(b.data, cs)
 }
 
+// CreateTable writes the builder's table to a new file fname, syncs it and
+// opens it. Cairn: written with write(2), not through a mapping
+// (table/file.go).
 func CreateTable(fname string, builder *Builder) (*Table, error) {
 	bd := builder.Done()
-	mf, err := z.OpenMmapFile(fname, os.O_CREATE|os.O_RDWR|os.O_EXCL, bd.Size)
-	if err == z.NewFile {
-		// Expected.
-	} else if err != nil {
+	f, err := writeTableFile(fname, &bd)
+	if err != nil {
 		return nil, y.Wrapf(err, "while creating table: %s", fname)
-	} else {
-		return nil, fmt.Errorf("file already exists: %s", fname)
 	}
-
-	written := bd.Copy(mf.Data)
-	y.AssertTrue(written == len(mf.Data))
-	if err := z.Msync(mf.Data); err != nil {
-		return nil, y.Wrapf(err, "while calling msync on %s", fname)
-	}
-	dropPages(mf.Data) // Cairn: written and synced; not resident (drop_linux.go)
-	return OpenTable(mf, *builder.opts)
+	return OpenTable(&z.MmapFile{Fd: f}, *builder.opts)
 }
 
 // OpenTable assumes file has only one table and opens it. Takes ownership of fd upon function
@@ -297,14 +274,14 @@ func OpenTable(mf *z.MmapFile, opts Options) (*Table, error) {
 	}
 	fileInfo, err := mf.Fd.Stat()
 	if err != nil {
-		mf.Close(-1)
+		_ = (&Table{MmapFile: mf}).Close(-1)
 		return nil, y.Wrap(err, "")
 	}
 
 	filename := fileInfo.Name()
 	id, ok := ParseFileID(filename)
 	if !ok {
-		mf.Close(-1)
+		_ = (&Table{MmapFile: mf}).Close(-1)
 		return nil, fmt.Errorf("Invalid filename: %s", filename)
 	}
 	t := &Table{
@@ -324,7 +301,7 @@ func OpenTable(mf *z.MmapFile, opts Options) (*Table, error) {
 
 	if opts.ChkMode == options.OnTableRead || opts.ChkMode == options.OnTableAndBlockRead {
 		if err := t.VerifyChecksum(); err != nil {
-			mf.Close(-1)
+			_ = t.Close(-1)
 			return nil, y.Wrapf(err, "failed to verify checksum")
 		}
 	}
@@ -429,6 +406,9 @@ func (t *Table) initBiggestAndSmallest() error {
 }
 
 func (t *Table) read(off, sz int) ([]byte, error) {
+	if t.Data == nil && t.Fd != nil {
+		return t.readFile(off, sz) // Cairn: table/file.go
+	}
 	return t.Bytes(off, sz)
 }
 
@@ -473,7 +453,7 @@ func (t *Table) initIndex() (*fb.BlockOffset, error) {
 		return nil, y.Wrapf(err, "failed to verify checksum for table: %s", t.Filename())
 	}
 
-	index, err := t.readTableIndex()
+	index, err := t.parseTableIndex(data) // Cairn: not read a second time
 	if err != nil {
 		return nil, err
 	}
@@ -574,7 +554,7 @@ func (t *Table) block(idx int, useCache bool) (*Block, error) {
 	NumBlocks.Add(1)
 
 	var err error
-	if blk.data, err = t.read(blk.offset, int(ko.Len())); err != nil {
+	if blk.data, blk.buf, err = t.readBlock(blk.offset, int(ko.Len())); err != nil {
 		return nil, y.Wrapf(err,
 			"failed to read from file: %s at offset: %d, len: %d",
 			t.Filename(), blk.offset, ko.Len())
@@ -585,6 +565,7 @@ func (t *Table) block(idx int, useCache bool) (*Block, error) {
 		if blk.data, err = t.decrypt(blk.data, true); err != nil {
 			return nil, err
 		}
+		blk.releaseBuf() // Cairn: decrypted into a buffer of its own
 		// blk.data is allocated via Calloc. So, do free.
 		blk.freeMe = true
 	}
@@ -712,7 +693,11 @@ func (t *Table) DoesNotHave(hash uint32) bool {
 
 // readTableIndex reads table index from the sst and returns its pb format.
 func (t *Table) readTableIndex() (*fb.TableIndex, error) {
-	data := t.readNoFail(t.indexStart, t.indexLen)
+	return t.parseTableIndex(t.readNoFail(t.indexStart, t.indexLen))
+}
+
+// parseTableIndex decodes (and decrypts) a table index read from the file.
+func (t *Table) parseTableIndex(data []byte) (*fb.TableIndex, error) {
 	var err error
 	// Decrypt the table index if it is encrypted.
 	if t.shouldDecrypt() {
@@ -854,6 +839,7 @@ func (t *Table) decompress(b *Block) error {
 		z.Free(src)
 		b.freeMe = false
 	}
+	b.releaseBuf() // Cairn: decompressed into a buffer of its own
 
 	if len(b.data) > 0 && len(dst) > 0 && &dst[0] != &b.data[0] {
 		z.Free(dst)
