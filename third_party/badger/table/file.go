@@ -21,7 +21,6 @@ import (
 	"sync"
 
 	"github.com/dgraph-io/badger/v4/y"
-	"github.com/dgraph-io/ristretto/v2/z"
 )
 
 // blockBufs holds buffers for blocks read from table files. A block takes
@@ -139,20 +138,12 @@ func writeTableFile(fname string, bd *buildData) (f *os.File, err error) {
 	return f, nil
 }
 
-// closeFile closes (and, if remove, deletes) a table's file. A table
-// opened from a mapping (OpenTable's callers in Badger no longer make one)
-// is unmapped first, without an msync: a table is synced once, when it is
-// written. A table in memory has no file.
+// closeFile closes (and, if remove, deletes) a table's file. A table in
+// memory has no file.
 func (t *Table) closeFile(maxSz int64, remove bool) error {
 	f := t.Fd
 	if f == nil {
 		return nil
-	}
-	if t.Data != nil {
-		if err := z.Munmap(t.Data); err != nil {
-			return y.Wrapf(err, "while unmapping table %s", f.Name())
-		}
-		t.Data = nil
 	}
 	if remove {
 		maxSz = 0
