@@ -12,7 +12,9 @@ package table
 // process of a first backup of a million files look 50-70 MiB bigger than
 // one of 30,000. Read with pread, those pages stay in the page cache,
 // outside the process; the process holds a table's index (its bloom filter
-// and block offsets, a few tens of KiB) and the blocks it is reading.
+// and the first key of each block: about 10 KiB for Cairn's 1 MiB tables of
+// 16 KiB blocks) and the blocks it is reading. A table in memory (Data set,
+// no file) is read from Data, as before.
 
 import (
 	"bufio"

@@ -274,14 +274,14 @@ func OpenTable(mf *z.MmapFile, opts Options) (*Table, error) {
 	}
 	fileInfo, err := mf.Fd.Stat()
 	if err != nil {
-		_ = (&Table{MmapFile: mf}).Close(-1)
+		mf.Fd.Close() // Cairn: tables are not mapped (file.go)
 		return nil, y.Wrap(err, "")
 	}
 
 	filename := fileInfo.Name()
 	id, ok := ParseFileID(filename)
 	if !ok {
-		_ = (&Table{MmapFile: mf}).Close(-1)
+		mf.Fd.Close() // Cairn: tables are not mapped (file.go)
 		return nil, fmt.Errorf("Invalid filename: %s", filename)
 	}
 	t := &Table{
@@ -406,7 +406,7 @@ func (t *Table) initBiggestAndSmallest() error {
 }
 
 func (t *Table) read(off, sz int) ([]byte, error) {
-	if t.Data == nil && t.Fd != nil {
+	if t.Data == nil {
 		return t.readFile(off, sz) // Cairn: table/file.go
 	}
 	return t.Bytes(off, sz)
