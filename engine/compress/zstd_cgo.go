@@ -14,9 +14,9 @@ const Implementation = "libzstd (cgo)"
 
 type encoder struct{ ctx ddzstd.Ctx }
 
-func newEncoder() encoder { return encoder{ctx: ddzstd.NewCtx()} }
+func newEncoder() *encoder { return &encoder{ctx: ddzstd.NewCtx()} }
 
-func (e encoder) encode(dst, src []byte) ([]byte, error) {
+func (e encoder) encode(dst, src []byte, level int) ([]byte, error) {
 	n := len(dst)
 	need := n + ddzstd.CompressBound(len(src))
 	if cap(dst) < need {
@@ -24,7 +24,7 @@ func (e encoder) encode(dst, src []byte) ([]byte, error) {
 		copy(grown, dst)
 		dst = grown
 	}
-	out, err := e.ctx.CompressLevel(dst[n:need], src, Level)
+	out, err := e.ctx.CompressLevel(dst[n:need], src, level)
 	// The library frees its C context in a finalizer; without this the
 	// context can be collected, and freed, while C is still using it.
 	runtime.KeepAlive(e.ctx)

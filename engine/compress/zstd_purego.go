@@ -9,18 +9,31 @@ import (
 // Implementation is the zstd library in use, for reports.
 const Implementation = "klauspost/compress (pure Go)"
 
-type encoder struct{ enc *zstd.Encoder }
+// encoder holds one klauspost encoder per speed: SpeedFastest stands for
+// zstd's level 1, SpeedDefault for levels 2 and 3 (the library has no level 2).
+// The fast one is made when first needed.
+type encoder struct{ fast, def *zstd.Encoder }
 
-func newEncoder() encoder {
-	e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault),
+func newEncoder() *encoder { return &encoder{def: newZstdEncoder(zstd.SpeedDefault)} }
+
+func newZstdEncoder(speed zstd.EncoderLevel) *zstd.Encoder {
+	e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(speed),
 		zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
 	if err != nil {
 		panic(err) // only on invalid options
 	}
-	return encoder{enc: e}
+	return e
 }
 
-func (e encoder) encode(dst, src []byte) ([]byte, error) { return e.enc.EncodeAll(src, dst), nil }
+func (e *encoder) encode(dst, src []byte, level int) ([]byte, error) {
+	if level > 1 {
+		return e.def.EncodeAll(src, dst), nil
+	}
+	if e.fast == nil {
+		e.fast = newZstdEncoder(zstd.SpeedFastest)
+	}
+	return e.fast.EncodeAll(src, dst), nil
+}
 
 type decoder struct{ d *zstd.Decoder }
 
