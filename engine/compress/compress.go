@@ -32,18 +32,21 @@ func (a Algorithm) String() string {
 // of a first backup.
 const Level = 2
 
-// SmallLevel is the zstd level for data under 64 KiB (a small file, or the
-// tail of a large one). On the 263,729 files under 64 KiB of make
+// SmallLevel is the zstd level for data under smallInput (a small file, or
+// the tail of a large one). On the 263,729 files under 64 KiB of make
 // bench-scale's 300,000-file tree (home folder text and mail, 1.02 GB) level 1
 // takes 15.1–15.4 µs a file against 16.5–16.9 µs for level 2, and stores
 // 37.88 % of the input against 37.96 %. On the small files of the benchmark
 // corpus the two take the same time and level 1 stores 0.2 MiB more.
 const SmallLevel = 1
 
+// smallInput is where data stops being small: under it data is compressed
+// at SmallLevel, without sampling first (trying costs no more than deciding).
+const smallInput = 64 << 10
+
 // sampleSize and the sample count decide quickly whether data compresses.
 const (
-	sampleSize     = 4 << 10
-	sampleMinInput = 64 << 10
+	sampleSize = 4 << 10
 	// skipRatio: a sample that keeps more than this share of its size is
 	// considered incompressible.
 	skipRatio = 0.97
@@ -70,7 +73,7 @@ func (c *Compressor) Compress(dst, src []byte) ([]byte, Algorithm) {
 	}
 	n := len(dst)
 	level := Level
-	if len(src) < sampleMinInput {
+	if len(src) < smallInput {
 		level = SmallLevel
 	}
 	out, err := c.enc.encode(dst, src, level)
@@ -83,7 +86,7 @@ func (c *Compressor) Compress(dst, src []byte) ([]byte, Algorithm) {
 // worthTrying compresses three small samples (start, middle, end) of a large
 // input: if none of them shrinks, neither will the whole.
 func (c *Compressor) worthTrying(src []byte) bool {
-	if len(src) < sampleMinInput {
+	if len(src) < smallInput {
 		return true
 	}
 	for _, off := range []int{0, len(src)/2 - sampleSize/2, len(src) - sampleSize} {
