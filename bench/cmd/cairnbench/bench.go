@@ -258,6 +258,11 @@ func (b *bench) once(ctx context.Context, s stepID, p stepPlan, t *tool, r *resu
 			return sample{}, err
 		}
 	}
+	if readsCorpus(s) {
+		if err := b.warmCorpus(ctx); err != nil {
+			return sample{}, err
+		}
+	}
 	syscall.Sync()
 	b.waitWriteback(ctx, 30*time.Second)
 	b.waitIdle(ctx)

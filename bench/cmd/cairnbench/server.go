@@ -99,6 +99,10 @@ func (b *bench) serverSection(ctx context.Context) {
 		}
 	}
 	b.server.ran = true
+	if err := b.warmCorpus(ctx); err != nil {
+		b.server.err = err
+		return
+	}
 	syscall.Sync()
 	b.waitIdle(ctx)
 	x, err := t.timed(ctx, b.logs, "cairn-via-server-first", command{args: []string{c.bin, "backup"}})
