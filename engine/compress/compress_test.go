@@ -111,34 +111,24 @@ func FuzzDecompress(f *testing.F) {
 	})
 }
 
-func BenchmarkCompressText(b *testing.B) {
-	c := NewCompressor()
-	in := text(1 << 20)
-	dst := make([]byte, 0, 2<<20)
-	b.SetBytes(int64(len(in)))
-	for i := 0; i < b.N; i++ {
-		dst, _ = c.Compress(dst[:0], in)
-	}
-}
-
-func BenchmarkCompressRandom(b *testing.B) {
-	c := NewCompressor()
-	in := random(1 << 20)
-	dst := make([]byte, 0, 2<<20)
-	b.SetBytes(int64(len(in)))
-	for i := 0; i < b.N; i++ {
-		dst, _ = c.Compress(dst[:0], in)
-	}
-}
-
-// BenchmarkCompressSmallText is the per-file cost of a home folder's typical
-// file (4 KiB of text), which is compressed at SmallLevel.
-func BenchmarkCompressSmallText(b *testing.B) {
-	c := NewCompressor()
-	in := text(4 << 10)
-	dst := make([]byte, 0, 8<<10)
-	b.SetBytes(int64(len(in)))
-	for i := 0; i < b.N; i++ {
-		dst, _ = c.Compress(dst[:0], in)
+// BenchmarkCompress measures large text and random data at Level, and the
+// per-file cost of a home folder's typical file (4 KiB of text) at SmallLevel.
+func BenchmarkCompress(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		in   []byte
+	}{
+		{"text", text(1 << 20)},
+		{"random", random(1 << 20)},
+		{"small-text", text(4 << 10)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			c := NewCompressor()
+			dst := make([]byte, 0, 2*len(bc.in))
+			b.SetBytes(int64(len(bc.in)))
+			for i := 0; i < b.N; i++ {
+				dst, _ = c.Compress(dst[:0], bc.in)
+			}
+		})
 	}
 }
