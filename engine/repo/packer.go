@@ -1,7 +1,6 @@
 package repo
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"fmt"
@@ -37,16 +36,19 @@ type Packer struct {
 	err       error
 	stored    int64 // sealed bytes added
 
-	buffers sync.Pool // *bufio.Writer, reused across packs
+	buffers sync.Pool // *bgWriter, reused across packs
 }
 
 type openPack struct {
 	num  uint32
 	name index.PackName
 	up   store.Upload
-	bw   *bufio.Writer
+	bw   *bgWriter
 	w    *pack.Writer
 }
+
+// packBuffer is the size of each of a pack's two write buffers (bgWriter).
+const packBuffer = 512 << 10
 
 // maxFinishing bounds how many packs are being closed at once.
 const maxFinishing = 2
@@ -101,12 +103,11 @@ func (p *Packer) open() (*openPack, error) {
 	if err != nil {
 		return nil, err
 	}
-	bw, _ := p.buffers.Get().(*bufio.Writer)
+	bw, _ := p.buffers.Get().(*bgWriter)
 	if bw == nil {
-		bw = bufio.NewWriterSize(up, 1<<20)
-	} else {
-		bw.Reset(up)
+		bw = newBGWriter(packBuffer)
 	}
+	bw.Reset(up)
 	op := &openPack{num: p.r.nextPack.Add(1) - 1, up: up, bw: bw}
 	rand.Read(op.name[:])
 	if op.w, err = pack.NewWriter(op.bw); err != nil {
@@ -118,6 +119,7 @@ func (p *Packer) open() (*openPack, error) {
 
 func (p *Packer) abortCurrent() {
 	if p.cur != nil {
+		p.cur.bw.Reset(nil) // waits for its write in flight
 		p.cur.up.Abort()
 		p.cur = nil
 	}
@@ -152,12 +154,12 @@ func (p *Packer) finish(op *openPack) (FinishedPack, error) {
 	if err == nil {
 		err = op.bw.Flush()
 	}
+	op.bw.Reset(nil) // no write in flight from here on
 	if err == nil {
 		err = op.up.Commit(op.name.String())
 	} else {
 		op.up.Abort()
 	}
-	op.bw.Reset(nil)
 	p.buffers.Put(op.bw)
 	if err != nil {
 		return FinishedPack{}, fmt.Errorf("store pack: %w", err)
