@@ -78,12 +78,14 @@ func (a *attempt) chunkIDs() []engine.ChunkID {
 	return ids
 }
 
-// reader is the state of one reader goroutine: the block it is filling.
+// reader is the state of one reader goroutine: the block it is filling,
+// and the folder of the last file it opened.
 type reader struct {
-	p     *pass
-	cur   *block
-	start int // first byte not yet cut into chunks
-	fill  int // end of the data in cur
+	p      *pass
+	cur    *block
+	start  int // first byte not yet cut into chunks
+	fill   int // end of the data in cur
+	opener fs.Opener
 }
 
 func (p *pass) read() error {
@@ -92,6 +94,7 @@ func (p *pass) read() error {
 		if rd.cur != nil {
 			rd.cur.release()
 		}
+		rd.opener.Close()
 	}()
 	for {
 		var job *fileJob
@@ -130,7 +133,7 @@ func (rd *reader) file(job *fileJob) error {
 func (rd *reader) attempt(job *fileJob, n int) (again bool, err error) {
 	p := rd.p
 	last := n >= p.opts.ReadAttempts
-	f, err := p.open(job)
+	f, err := rd.open(job)
 	if err != nil {
 		if p.ctx.Err() != nil {
 			return false, p.ctx.Err()
@@ -193,11 +196,12 @@ func (rd *reader) attempt(job *fileJob, n int) (again bool, err error) {
 	return false, nil
 }
 
-// open opens the file of job: from Options.InUse when another program
+// open opens the file of job, through the reader's Opener, or from Options.InUse when another program
 // holds it (fs.ErrInUse), once found so.
-func (p *pass) open(job *fileJob) (*os.File, error) {
+func (rd *reader) open(job *fileJob) (*os.File, error) {
+	p := rd.p
 	if !job.inUse {
-		open := fs.OpenFile
+		open := rd.opener.Open
 		if p.opts.openFile != nil {
 			open = p.opts.openFile
 		}
