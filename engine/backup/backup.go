@@ -66,6 +66,9 @@ func Run(ctx context.Context, r *repo.Repo, opts Options) (Result, error) {
 	if _, err := r.Sync(ctx); err != nil && !errors.Is(err, store.ErrOffline) {
 		return Result{}, fmt.Errorf("read the archive's state: %w", err)
 	} // offline: go on with what the index knows; new data is queued
+	if !r.Index().HasChunks(r.Dest()) {
+		p.flights.fresh = newNewChunks() // a first backup (newchunks.go)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	p.ctx = gctx
 	p.packer = r.NewPacker(gctx)

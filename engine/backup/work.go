@@ -68,8 +68,9 @@ func compressInto(w *repo.Worker, dst, src []byte) ([]byte, byte) {
 // that a chunk met twice is stored once, and a file is only finished when
 // every chunk it uses is on its way to the destination.
 type flights struct {
-	mu sync.Mutex
-	m  map[engine.ChunkID]*flight
+	mu    sync.Mutex
+	m     map[engine.ChunkID]*flight
+	fresh *newChunks // when the archive had no chunks as the pass began; else nil
 }
 
 type flight struct {
@@ -102,6 +103,12 @@ func (f *flights) lookup(id engine.ChunkID, a *attempt) (claim, bool) {
 func (f *flights) claim(p *pass, id engine.ChunkID, a *attempt) (claim, error) {
 	f.mu.Lock()
 	c, ok := f.lookup(id, a)
+	if !ok && f.fresh != nil && !f.fresh.seen(&id) {
+		f.fresh.add(&id)
+		f.m[id] = &flight{}
+		f.mu.Unlock()
+		return claimed, nil // new to the archive: the index cannot have it
+	}
 	f.mu.Unlock()
 	if ok {
 		return c, nil
@@ -115,6 +122,9 @@ func (f *flights) claim(p *pass, id engine.ChunkID, a *attempt) (claim, error) {
 	defer f.mu.Unlock()
 	if c, ok := f.lookup(id, a); ok {
 		return c, nil
+	}
+	if f.fresh != nil {
+		f.fresh.add(&id)
 	}
 	f.m[id] = &flight{}
 	return claimed, nil

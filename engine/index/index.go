@@ -258,3 +258,10 @@ func (ix *Index) DropTable(t byte, d Dest) error {
 	}
 	return b.Flush()
 }
+
+// HasChunks reports whether the index knows any chunk of d.
+func (ix *Index) HasChunks(d Dest) bool {
+	it := ix.kv.Iterator(prefix(tChunk, d), true)
+	defer it.Close()
+	return it.Valid()
+}
