@@ -196,8 +196,8 @@ func (rd *reader) attempt(job *fileJob, n int) (again bool, err error) {
 	return false, nil
 }
 
-// open opens the file of job, through the reader's Opener, or from Options.InUse when another program
-// holds it (fs.ErrInUse), once found so.
+// open opens the file of job through the reader's Opener, or from
+// Options.InUse when another program holds it (fs.ErrInUse), once found so.
 func (rd *reader) open(job *fileJob) (*os.File, error) {
 	p := rd.p
 	if !job.inUse {

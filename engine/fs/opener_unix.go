@@ -29,7 +29,15 @@ func (o *Opener) Open(path string) (*os.File, error) {
 		}
 		o.dir = d
 	}
-	return o.dir.Open(base(path))
+	f, err := o.dir.Open(base(path))
+	if IsNotExist(err) {
+		// The folder kept open may have been replaced since (an
+		// application saving a folder by renaming a new one over it):
+		// the path decides, as it does for OpenFile.
+		o.Close()
+		return OpenFile(path)
+	}
+	return f, err
 }
 
 // Close closes the folder kept open.

@@ -39,7 +39,7 @@ func TestOpenerOpensFilesFolderByFolder(t *testing.T) {
 		{"a/x", "ax", false},
 		{"top", "top", false},
 		{"a/link", "", false}, // a symlink is refused, as OpenFile refuses it
-		{"a/gone", "", true},
+		{"a/gone", "", false}, // not there: the path is tried, and the folder let go
 	} {
 		kept := o.dir
 		f, err := o.Open(filepath.Join(root, tc.name))
@@ -68,7 +68,37 @@ func TestOpenerOpensFilesFolderByFolder(t *testing.T) {
 			t.Errorf("%s: folder kept open %v, want %v", tc.name, same, tc.sameDir)
 		}
 	}
+	// The folder is replaced while kept open: the file is read at its path.
+	if _, err := o.Open(filepath.Join(root, "a/x")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(root, "a"), filepath.Join(root, "a.old")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "a"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "a/y"), []byte("new y"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(root, "a.old")); err != nil {
+		t.Fatal(err)
+	}
+	g, err := o.Open(filepath.Join(root, "a/y"))
+	if err != nil {
+		t.Fatalf("a file of a folder replaced meanwhile: %v", err)
+	}
+	got, _ := io.ReadAll(g)
+	g.Close()
+	if string(got) != "new y" {
+		t.Fatalf("a file of a folder replaced meanwhile reads %q, want the new one", got)
+	}
 	// The folder is deleted while kept open: the next file in it is gone.
+	h, err := o.Open(filepath.Join(root, "a/y"))
+	if err != nil || o.dir == nil {
+		t.Fatalf("opening a/y again: %v, folder kept %v", err, o.dir != nil)
+	}
+	h.Close()
 	if err := os.RemoveAll(filepath.Join(root, "a")); err != nil {
 		t.Fatal(err)
 	}
