@@ -193,7 +193,7 @@ func (s *S3) Stage(ctx context.Context, size int64, r io.Reader) (Staged, error)
 		return nil, fmt.Errorf("stage: size %d out of range", size)
 	}
 	key := s.prefix + dirTmp + "/" + randomName() + ".tmp"
-	body := &exactReader{r: r, left: size, size: size}
+	body := &exactReader{ctx: ctx, r: r, left: size, size: size}
 	// NumThreads 1 with a reader that has no ReadAt: minio-go reads one
 	// part into one buffer, sends it, reuses the buffer.
 	_, err := s.client.PutObject(ctx, s.bucket, key, body, size,
@@ -221,7 +221,12 @@ func (s *S3) Stage(ctx context.Context, size int64, r io.Reader) (Staged, error)
 
 // exactReader reads exactly size bytes of r: ErrSize if r ends before.
 // Reading it says io.EOF after size bytes without reading r further.
+//
+// It stops with ctx's error once ctx is done, so an upload cancelled
+// midway never sends its whole body: the object store cannot complete it
+// after Stage has removed what it began.
 type exactReader struct {
+	ctx        context.Context
 	r          io.Reader
 	left, size int64
 	err        error // what made the upload fail on our side
@@ -233,6 +238,10 @@ func (e *exactReader) Read(p []byte) (int, error) {
 	}
 	if e.left == 0 {
 		return 0, io.EOF
+	}
+	if err := e.ctx.Err(); err != nil {
+		e.err = fmt.Errorf("upload stopped after %d of %d bytes: %w", e.size-e.left, e.size, err)
+		return 0, e.err
 	}
 	n, err := e.r.Read(p[:min(int64(len(p)), e.left)])
 	e.left -= int64(n)
