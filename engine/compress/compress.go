@@ -44,6 +44,13 @@ const SmallLevel = 1
 // at SmallLevel, without sampling first (trying costs no more than deciding).
 const smallInput = 64 << 10
 
+// minInput is the smallest input worth compressing. On the 103,746 files
+// under 256 bytes of make bench-scale's 300,000-file tree (a third of its
+// files: configuration, notes, mail flags) zstd took 2.2 µs a file to save
+// 14 bytes of each, about 0.7 CPU s of a first backup of a million files for
+// 5 MB; under 512 bytes it saved 140 bytes a file at 4.3 µs.
+const minInput = 256
+
 // sampleSize and the sample count decide quickly whether data compresses.
 const (
 	sampleSize = 4 << 10
@@ -68,7 +75,7 @@ func NewCompressor() *Compressor { return &Compressor{enc: newEncoder()} }
 // algorithm used: Zstd when that makes it smaller, otherwise None with the
 // bytes of src as they are.
 func (c *Compressor) Compress(dst, src []byte) ([]byte, Algorithm) {
-	if len(src) < 64 || !c.worthTrying(src) {
+	if len(src) < minInput || !c.worthTrying(src) {
 		return append(dst, src...), None
 	}
 	n := len(dst)

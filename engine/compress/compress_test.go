@@ -32,6 +32,8 @@ func TestCompressRoundTrip(t *testing.T) {
 	}{
 		{"empty", nil, None},
 		{"tiny", []byte("abc"), None},
+		{"text under minInput", text(minInput - 1), None},
+		{"text of minInput", text(minInput), Zstd},
 		{"small text", text(4 << 10), Zstd},
 		{"large text", text(1 << 20), Zstd},
 		{"small random", random(4 << 10), None},
