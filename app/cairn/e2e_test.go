@@ -227,6 +227,7 @@ func TestRestoreConflictsAndPermissions(t *testing.T) {
 		"c.txt":      {Data: "backed up c"},
 		"secret.txt": {Data: "s", Mode: 0o600},
 		"script.sh":  {Data: "x", Mode: 0o750},
+		"tool":       {Data: "t", Mode: 0o755 | os.ModeSetuid | os.ModeSetgid},
 		"sub/d.txt":  {Data: "backed up d"},
 		"sub/deep/e": {Data: "e"},
 	})
@@ -278,6 +279,17 @@ func TestRestoreConflictsAndPermissions(t *testing.T) {
 	}
 	if m := mode(filepath.Join(orig, "ana", "script.sh")); m != 0o750 {
 		t.Fatalf("original perms: %o", m)
+	}
+	// setuid and setgid come back with the original permissions only
+	special := func(p string) os.FileMode {
+		st, _ := os.Stat(p)
+		return st.Mode() & (os.ModePerm | os.ModeSetuid | os.ModeSetgid)
+	}
+	if m := special(filepath.Join(orig, "ana", "tool")); m != 0o755|os.ModeSetuid|os.ModeSetgid {
+		t.Fatalf("original perms of a setuid, setgid file: %v", m)
+	}
+	if m := special(filepath.Join(cur, "ana", "tool")); m != 0o666&^os.FileMode(umask) {
+		t.Fatalf("current perms of a setuid, setgid file: %v", m)
 	}
 	if m := mode(filepath.Join(cur, "ana", "secret.txt")); m != 0o666&^os.FileMode(umask) {
 		t.Fatalf("current perms: %o", m)

@@ -1,7 +1,6 @@
 package fs
 
 import (
-	"os"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -9,12 +8,17 @@ import (
 
 const noatime = unix.O_NOATIME
 
-// Futimens sets the modification and access time of an open file (ns precision).
-func Futimens(f *os.File, mtime int64) error {
+// futimens sets the modification and access time of an open file (ns precision).
+func futimens(fd int, mtime int64) error {
 	ts := [2]unix.Timespec{unix.NsecToTimespec(mtime), unix.NsecToTimespec(mtime)}
-	_, _, e := unix.Syscall6(unix.SYS_UTIMENSAT, f.Fd(), 0, uintptr(unsafe.Pointer(&ts[0])), 0, 0, 0)
-	if e != 0 {
-		return &os.PathError{Op: "futimens", Path: f.Name(), Err: e}
+	for {
+		_, _, e := unix.Syscall6(unix.SYS_UTIMENSAT, uintptr(fd), 0, uintptr(unsafe.Pointer(&ts[0])), 0, 0, 0)
+		switch e {
+		case 0:
+			return nil
+		case unix.EINTR:
+			continue
+		}
+		return e
 	}
-	return nil
 }

@@ -3,15 +3,13 @@
 package fs
 
 import (
-	"os"
-
 	"golang.org/x/sys/unix"
 )
 
 const noatime = 0
 
-// Futimens sets the modification time of an open file (µs precision here).
-func Futimens(f *os.File, mtime int64) error {
+// futimens sets the modification time of an open file (µs precision here).
+func futimens(fd int, mtime int64) error {
 	tv := []unix.Timeval{unix.NsecToTimeval(mtime), unix.NsecToTimeval(mtime)}
-	return unix.Futimes(int(f.Fd()), tv)
+	return retryEINTR(func() error { return unix.Futimes(fd, tv) })
 }

@@ -114,12 +114,12 @@ func (d *Dir) Create(name string, mode uint32) (*os.File, error) {
 	return os.OpenFile(d.changed(name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, os.FileMode(mode))
 }
 
-func (d *Dir) CreateTrunc(name string, perm uint32) (*os.File, error) {
-	return os.OpenFile(d.changed(name), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, os.FileMode(perm))
+func (d *Dir) CreateTrunc(name string, perm uint32) (*File, error) {
+	return wrapFile(os.OpenFile(d.changed(name), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, os.FileMode(perm)))
 }
 
-func (d *Dir) OpenWrite(name string) (*os.File, error) {
-	return os.OpenFile(d.changed(name), os.O_WRONLY, 0)
+func (d *Dir) OpenWrite(name string) (*File, error) {
+	return wrapFile(os.OpenFile(d.changed(name), os.O_WRONLY, 0))
 }
 
 func (d *Dir) Rename(oldName, newName string) error {
@@ -167,9 +167,6 @@ func Fstat(f *os.File) (Info, error) {
 	ids, err := handleIDs(windows.Handle(f.Fd()))
 	return describe(st, true, ids, 0, err), nil
 }
-
-// Futimens sets the modification time of an open file.
-func Futimens(f *os.File, mtime int64) error { return setTime(f.Name(), mtime) }
 
 func lstat(p string) (Info, error) {
 	st, err := os.Lstat(p)

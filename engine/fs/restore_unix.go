@@ -41,12 +41,12 @@ func (d *Dir) Create(name string, mode uint32) (*os.File, error) {
 }
 
 // OpenWrite opens an existing regular file for writing.
-func (d *Dir) OpenWrite(name string) (*os.File, error) {
+func (d *Dir) OpenWrite(name string) (*File, error) {
 	fd, err := openat(d.fd(), name, unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC)
 	if err != nil {
 		return nil, d.pathErr("open", name, err)
 	}
-	return os.NewFile(uintptr(fd), join(d.path, name)), nil
+	return newFile(fd, join(d.path, name)), nil
 }
 
 // Rename renames an entry within the folder, replacing newName atomically.
@@ -99,12 +99,12 @@ func Umask() uint32 {
 // CreateTrunc creates a file for writing, or empties an existing regular
 // file (never following a symlink). perm is applied less the umask, as
 // open(2) does.
-func (d *Dir) CreateTrunc(name string, perm uint32) (*os.File, error) {
+func (d *Dir) CreateTrunc(name string, perm uint32) (*File, error) {
 	fd, err := openat2(d.fd(), name, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_NOFOLLOW|unix.O_CLOEXEC, perm&0o777)
 	if err != nil {
 		return nil, d.pathErr("create", name, err)
 	}
-	return os.NewFile(uintptr(fd), join(d.path, name)), nil
+	return newFile(fd, join(d.path, name)), nil
 }
 
 func openat2(dirfd int, name string, flags int, perm uint32) (int, error) {

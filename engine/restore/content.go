@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 
 	"golang.org/x/sync/errgroup"
@@ -169,7 +168,7 @@ type packWorker struct {
 	dirs   rootDirs
 	buf    []byte
 	plain  []byte
-	open   map[*fileTask]*os.File
+	open   map[*fileTask]*fs.File
 }
 
 func (w *packWorker) pack(num uint32, needs []need) error {
@@ -189,7 +188,7 @@ func (w *packWorker) pack(num uint32, needs []need) error {
 	}
 	defer obj.Close()
 	slices.SortFunc(needs, func(a, b need) int { return int(a.loc.Offset) - int(b.loc.Offset) })
-	w.open = map[*fileTask]*os.File{}
+	w.open = map[*fileTask]*fs.File{}
 	done := map[*fileTask]int32{}
 	for i := 0; i < len(needs); {
 		start := int64(needs[i].loc.Offset)
@@ -312,7 +311,7 @@ func (w *packWorker) failFile(f *fileTask, err error) {
 
 // finish renames a complete file into place, or removes a failed one's
 // temporary file. fh, when not nil, is an open handle on it.
-func (w *packWorker) finish(f *fileTask, fh *os.File) {
+func (w *packWorker) finish(f *fileTask, fh *fs.File) {
 	parent, err := w.dirs.open(f.root, f.t.dir)
 	if err != nil {
 		if fh != nil {
@@ -344,7 +343,7 @@ func (w *packWorker) finish(f *fileTask, fh *os.File) {
 
 // finalize gives a written temporary file its metadata (through its open
 // handle, which it closes) and its name.
-func (rn *run) finalize(parent *fs.Dir, f *fileTask, fh *os.File) error {
+func (rn *run) finalize(parent *fs.Dir, f *fileTask, fh *fs.File) error {
 	var err error
 	if f.holes.Load() {
 		err = fh.Truncate(f.v.Size) // a hole at the end does not make the file longer

@@ -207,7 +207,7 @@ func (rn *run) applyMeta(d *fs.Dir, name string, v *engine.Version) {
 // applyMetaFile sets owner, mode and modification time of a file being
 // restored, through its handle, skipping what creating it already did (a
 // new file is the current user's, with the mode given less the umask).
-func (rn *run) applyMetaFile(fh *os.File, v *engine.Version) error {
+func (rn *run) applyMetaFile(fh *fs.File, v *engine.Version) error {
 	if rn.opts.Perms == Original && rn.isRoot {
 		if uid, gid := rn.names.resolve(v); uid != rn.uid || gid != rn.gid {
 			if err := fh.Chown(int(uid), int(gid)); err != nil {
@@ -216,26 +216,11 @@ func (rn *run) applyMetaFile(fh *os.File, v *engine.Version) error {
 		}
 	}
 	if m := rn.mode(v); m != m&0o777&^rn.umask || rn.opts.Perms == Original && rn.isRoot && v.Mode&0o6000 != 0 {
-		if err := fh.Chmod(os.FileMode(m&0o777) | modeBits(m)); err != nil {
+		if err := fh.Chmod(m); err != nil {
 			return err
 		}
 	}
-	return fs.Futimens(fh, v.ModTime)
-}
-
-// modeBits converts setuid, setgid and sticky to os.FileMode.
-func modeBits(m uint32) os.FileMode {
-	var b os.FileMode
-	if m&0o4000 != 0 {
-		b |= os.ModeSetuid
-	}
-	if m&0o2000 != 0 {
-		b |= os.ModeSetgid
-	}
-	if m&0o1000 != 0 {
-		b |= os.ModeSticky
-	}
-	return b
+	return fh.SetModTime(v.ModTime)
 }
 
 // mode is the permission a restored entry gets.

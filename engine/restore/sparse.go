@@ -2,7 +2,7 @@ package restore
 
 import (
 	"bytes"
-	"os"
+	"io"
 )
 
 // holeBlock is the granularity of the holes a restore leaves: the zeros of
@@ -22,7 +22,7 @@ func isZero(b []byte) bool { return bytes.Equal(b, zeroBlock[:len(b)]) }
 // writeSparse writes data at off in fh, leaving out the aligned blocks that
 // are all zeros. It says whether it left any out: the file's size must then
 // be set at the end (a hole at the end does not extend a file).
-func writeSparse(fh *os.File, data []byte, off int64) (holes bool, err error) {
+func writeSparse(fh io.WriterAt, data []byte, off int64) (holes bool, err error) {
 	pending := 0 // start of the data not yet written
 	for i := 0; i < len(data); {
 		end := min(len(data), i+holeBlock-int((off+int64(i))%holeBlock))
